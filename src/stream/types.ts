@@ -1,0 +1,98 @@
+/**
+ * Contracts of the streaming layer: sources yield numbered records, the inserter yields progress,
+ * rejected records go to a dead-letter sink, and a checkpoint store remembers how far a run got.
+ */
+import type { FailureKind, ValidationIssue } from '../report/failure.js';
+
+/** One record as a source read it. Exactly one of `value` and `error` is set. */
+export interface SourceRecord {
+  /** 1-based position in the source: the line number for NDJSON and CSV, the element number otherwise. */
+  readonly position: number;
+  /** The record's text as read (NDJSON line, CSV line); absent for in-memory sources. */
+  readonly raw?: string;
+  /** The parsed record. */
+  readonly value?: unknown;
+  /** Set when the record could not be parsed (malformed JSON, ragged CSV row…). */
+  readonly error?: { readonly code: string; readonly message: string };
+  /** Bytes of the source consumed up to and including this record, when known (for progress). */
+  readonly bytesRead?: number;
+}
+
+/** Why a record was rejected: a failure kind, or a parse error of the source. */
+export type RejectionKind = FailureKind | 'parse';
+
+export interface DeadLetter {
+  readonly position: number;
+  /** The record as read: its raw text when the source had one, else the value. */
+  readonly record: unknown;
+  readonly reason: {
+    readonly kind: RejectionKind;
+    readonly code: number | string;
+    readonly message: string;
+    readonly issues?: readonly ValidationIssue[];
+    readonly keyValue?: Record<string, unknown>;
+    readonly errInfo?: Record<string, unknown>;
+  };
+}
+
+export interface DeadLetterSink {
+  write(letter: DeadLetter): void | Promise<void>;
+  close?(): Promise<void>;
+}
+
+/**
+ * Remembers the highest source position below which every record is acknowledged (written or
+ * dead-lettered). A resumed run skips records at or below it.
+ */
+export interface CheckpointStore {
+  load(): Promise<number | undefined>;
+  save(position: number): Promise<void>;
+  /** Called when a run completes, so the next run starts from the beginning. */
+  clear(): Promise<void>;
+}
+
+export type StreamMode = 'insert' | 'upsert' | 'merge';
+
+/** Yielded after every acknowledged batch. */
+export interface StreamProgress {
+  readonly type: 'progress';
+  /** Records pulled from the source so far (including skipped and rejected). */
+  readonly read: number;
+  /** Records acknowledged by the server: inserted + upserted + matched (merge/upsert). */
+  readonly written: number;
+  readonly inserted: number;
+  readonly upserted: number;
+  readonly matched: number;
+  /** Records sent to the dead-letter sink. */
+  readonly rejected: number;
+  /** Records skipped: at or below the resume checkpoint, or by the `filter` option. */
+  readonly skipped: number;
+  /** Highest source position below which everything is acknowledged. */
+  readonly position: number;
+  readonly bytesRead?: number;
+  readonly elapsedMs: number;
+  readonly docsPerSecond: number;
+}
+
+/** Returned when the stream is done. `read === written + rejected + skipped` always holds. */
+export interface StreamReport {
+  readonly ok: boolean;
+  readonly mode: StreamMode;
+  readonly read: number;
+  readonly written: number;
+  readonly inserted: number;
+  readonly upserted: number;
+  readonly matched: number;
+  readonly modified: number;
+  readonly rejected: number;
+  readonly skipped: number;
+  /** Rejections counted by kind, e.g. `{ validation: 3, duplicateKey: 1, parse: 2 }`. */
+  readonly rejectedByKind: Readonly<Record<string, number>>;
+  /** The checkpoint position this run resumed after, if it resumed. */
+  readonly resumedFrom?: number;
+  /** Set when an ordered run stopped at its first rejection: records after it were not read. */
+  readonly stoppedAt?: number;
+  readonly batches: number;
+  readonly durationMs: number;
+  readonly docsPerSecond: number;
+}
