@@ -63,3 +63,15 @@ export const ClientCode = {
   unencodable: 'BW_BSON',
   outcomeUnknown: 'BW_OUTCOME_UNKNOWN',
 } as const;
+
+/** A failure found on the client, before anything was sent. */
+export function clientFailure(
+  index: number,
+  kind: FailureKind,
+  code: string,
+  message: string,
+  op: unknown,
+  extra?: Pick<Failure, 'issues'>,
+): Failure {
+  return { index, kind, code, message, retryable: false, applied: 'no', op, ...extra };
+}

@@ -1,0 +1,121 @@
+/** Sends one chunk through the driver's bulkWrite: the only place that writes. */
+import {
+  BSON,
+  type BulkWriteOptions,
+  type ClientSession,
+  type Collection,
+  type Document,
+  MongoBulkWriteError,
+} from 'mongodb';
+import type { PlannedOp } from '../plan/planned-op.js';
+import {
+  type ChunkOutcome,
+  outcomeFromError,
+  outcomeFromResult,
+  zeroCounts,
+} from '../report/bulk-write-error.js';
+import { ClientCode, clientFailure, type Failure, FailureKind } from '../report/failure.js';
+
+export interface ChunkSettings {
+  readonly ordered: boolean;
+  readonly session: ClientSession | undefined;
+  readonly writeConcern: BulkWriteOptions['writeConcern'];
+  readonly bypassDocumentValidation: boolean | undefined;
+  readonly maxBsonObjectSize: number;
+}
+
+export async function runChunk(
+  collection: Collection<Document>,
+  chunk: readonly PlannedOp[],
+  settings: ChunkSettings,
+): Promise<ChunkOutcome> {
+  const options: BulkWriteOptions = { ordered: settings.ordered };
+  if (settings.session) options.session = settings.session;
+  if (settings.writeConcern) options.writeConcern = settings.writeConcern;
+  if (settings.bypassDocumentValidation !== undefined)
+    options.bypassDocumentValidation = settings.bypassDocumentValidation;
+  try {
+    const result = await collection.bulkWrite(
+      chunk.map((p) => p.op),
+      options,
+    );
+    return outcomeFromResult(chunk, result);
+  } catch (error) {
+    if (error instanceof MongoBulkWriteError || !isRejectedBeforeSending(error)) {
+      return outcomeFromError(chunk, error, settings.ordered);
+    }
+    return splitOutUnsendable(collection, chunk, settings, error);
+  }
+}
+
+/**
+ * The driver refuses a whole bulk, before sending anything, when one document is over the size
+ * limit or cannot be encoded. Sizing every document up front would tax every call; instead, only
+ * when that happens, find the culprits, fail them at their own index, and send the rest.
+ */
+async function splitOutUnsendable(
+  collection: Collection<Document>,
+  chunk: readonly PlannedOp[],
+  settings: ChunkSettings,
+  original: unknown,
+): Promise<ChunkOutcome> {
+  const bad: Failure[] = [];
+  for (const planned of chunk) {
+    const failure = screen(planned, settings.maxBsonObjectSize);
+    if (failure) bad.push(failure);
+  }
+  if (bad.length === 0) throw original;
+  const firstBad = bad[0]!.index;
+  const badIndexes = new Set(bad.map((f) => f.index));
+  const sendable = chunk.filter((p) => !badIndexes.has(p.index) && (!settings.ordered || p.index < firstBad));
+  const sent = sendable.length > 0 ? await runChunk(collection, sendable, settings) : emptyOutcome();
+  if (!settings.ordered)
+    return { ...sent, failures: [...sent.failures, ...bad].sort((a, b) => a.index - b.index) };
+  // Ordered: what precedes the first bad op was sent; the bad op stops the run, unless it
+  // stopped earlier, in which case the bad op was never reached either.
+  const after = (from: number) => chunk.filter((p) => p.index >= from).map((p) => p.index);
+  if (sent.stop) return { ...sent, notAttempted: [...sent.notAttempted, ...after(firstBad)] };
+  return { ...sent, failures: [...sent.failures, bad[0]!], notAttempted: after(firstBad + 1), stop: true };
+}
+
+function screen(planned: PlannedOp, maxBytes: number): Failure | undefined {
+  try {
+    const size = BSON.calculateObjectSize(payloadOf(planned.op));
+    if (size < maxBytes) return undefined;
+    const message = `document is ${size} bytes, over the server's maxBsonObjectSize of ${maxBytes}`;
+    return clientFailure(
+      planned.index,
+      FailureKind.invalidDocument,
+      ClientCode.tooLarge,
+      message,
+      planned.op,
+    );
+  } catch (error) {
+    const message = `cannot be encoded as BSON: ${error instanceof Error ? error.message : String(error)}`;
+    return clientFailure(
+      planned.index,
+      FailureKind.invalidDocument,
+      ClientCode.unencodable,
+      message,
+      planned.op,
+    );
+  }
+}
+
+function isRejectedBeforeSending(error: unknown): boolean {
+  const name = (error as { name?: unknown })?.name;
+  return name === 'MongoInvalidArgumentError' || name === 'BSONError' || error instanceof RangeError;
+}
+
+function emptyOutcome(): ChunkOutcome {
+  return { counts: zeroCounts(), inserted: [], upserted: [], failures: [], notAttempted: [], stop: false };
+}
+
+/** The document the server measures against its limit: the inserted one, the replacement, the update. */
+function payloadOf(op: PlannedOp['op']): Document {
+  if ('insertOne' in op) return op.insertOne.document;
+  if ('replaceOne' in op) return op.replaceOne.replacement;
+  if ('updateOne' in op) return op.updateOne as Document;
+  if ('updateMany' in op) return op.updateMany as Document;
+  return op as Document;
+}

@@ -1,0 +1,62 @@
+/**
+ * Runs planned ops in chunks: ordered runs strictly one chunk after another and stop at the first
+ * failure; unordered runs send up to `concurrency` chunks at once (p-map).
+ */
+import type { Collection, Document } from 'mongodb';
+import pMap from 'p-map';
+import type { BulkProgress } from '../plan/options.js';
+import { chunk, type PlannedOp } from '../plan/planned-op.js';
+import type { ChunkOutcome } from '../report/bulk-write-error.js';
+import type { ReportBuilder } from '../report/report-builder.js';
+import { type ChunkSettings, runChunk } from './run-chunk.js';
+
+export interface RunSettings extends ChunkSettings {
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly attempt: number;
+  readonly total: number;
+  readonly onProgress: ((progress: BulkProgress) => void) | undefined;
+  /** Looks at a chunk's outcome before it is recorded (retries use it to confirm lost inserts). */
+  readonly review?: (outcome: ChunkOutcome) => Promise<ChunkOutcome>;
+}
+
+export async function runPlan(
+  collection: Collection<Document>,
+  ops: readonly PlannedOp[],
+  builder: ReportBuilder,
+  settings: RunSettings,
+): Promise<void> {
+  const chunks = chunk(ops, settings.batchSize);
+  const started = performance.now();
+  const runOne = async (part: PlannedOp[]) => {
+    const t0 = performance.now();
+    const raw = await runChunk(collection, part, settings);
+    const outcome = settings.review ? await settings.review(raw) : raw;
+    builder.addChunk(part, outcome, performance.now() - t0, settings.attempt);
+    if (settings.onProgress) {
+      const c = builder.counts;
+      settings.onProgress({
+        done: builder.done,
+        total: settings.total,
+        inserted: c.inserted,
+        matched: c.matched,
+        deleted: c.deleted,
+        upserted: c.upserted,
+        failed: builder.failureCount,
+        elapsedMs: performance.now() - started,
+      });
+    }
+    return outcome;
+  };
+  if (!settings.ordered) {
+    await pMap(chunks, runOne, { concurrency: settings.concurrency });
+    return;
+  }
+  for (let i = 0; i < chunks.length; i++) {
+    const outcome = await runOne(chunks[i]!);
+    if (outcome.stop) {
+      builder.addNotAttempted(chunks.slice(i + 1).flat());
+      return;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+export type {
+  AnyModel,
+  DocOf,
+  IdOf,
+  InputOf,
+  Model,
+  ModelDefinition,
+  ModelHooks,
+  SoftDeleted,
+  StoredDoc,
+  Timestamps,
+} from './model/define-model.js';
+export { defineModel, isModel, looseModel } from './model/define-model.js';
+export type { ArrayPaths, NumericPaths, Paths, PathValue } from './model/paths.js';
+export type {
+  DeleteManyOp,
+  DeleteOneOp,
+  DeleteOp,
+  InsertOneOp,
+  ReplaceOneOp,
+  TypedFilter,
+  TypedUpdate,
+  TypedUpdateOperators,
+  UpdateManyOp,
+  UpdateOneOp,
+  UpdateOp,
+  WriteOp,
+} from './model/typed-ops.js';
+export type { BulkOptions, BulkProgress, RetryOptions } from './plan/options.js';
+export { BulkWriteFailure, BulkwrightError } from './report/errors.js';
+export type { Applied, Failure, ValidationIssue } from './report/failure.js';
+export { ClientCode, FailureKind } from './report/failure.js';
+export type { BatchTiming, BulkReport, Counts, Operation, ReportStats } from './report/report.js';
+export { bulkDelete, type DeleteOptions } from './verbs/bulk-delete.js';
+export { bulkInsert } from './verbs/bulk-insert.js';
+export { bulkUpdate } from './verbs/bulk-update.js';
+export { bulkWrite } from './verbs/bulk-write.js';
+export { type RetryFailedOptions, retryFailed } from './verbs/retry-failed.js';

@@ -1,0 +1,166 @@
+import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
+import { z } from 'zod';
+import type { UpdateOp } from './typed-ops.js';
+
+export interface Timestamps {
+  createdAt: Date;
+  updatedAt: Date;
+}
+export interface SoftDeleted {
+  deletedAt?: Date | null;
+}
+
+/** The `_id` type: the schema's own `_id` when it declares one, else the server's ObjectId. */
+export type IdOf<TOut> = TOut extends { _id: infer I } ? I : ObjectId;
+
+/** What is stored: the schema's output, an `_id`, and the fields the library maintains. */
+export type StoredDoc<S extends z.ZodObject, TS extends boolean, SD extends boolean> = Omit<
+  z.output<S>,
+  '_id'
+> & {
+  _id: IdOf<z.output<S>>;
+} & (TS extends true ? Timestamps : unknown) &
+  (SD extends true ? SoftDeleted : unknown);
+
+export interface ModelHooks<TIn, TOut, TDoc> {
+  /** Runs on each validated document before it is sent; return the document to insert. */
+  beforeInsert?: (doc: TOut) => TOut | Promise<TOut>;
+  /** Runs on each update, replace or upsert op before it is sent; return the op to send. */
+  beforeUpdate?: (op: UpdateOp<TDoc, TIn>) => UpdateOp<TDoc, TIn> | Promise<UpdateOp<TDoc, TIn>>;
+}
+
+export interface ModelDefinition<S extends z.ZodObject, TS extends boolean, SD extends boolean> {
+  /** The collection's name. */
+  collection: string;
+  /** A Zod object schema: what callers pass is `z.input`, what is stored is `z.output`. */
+  schema: S;
+  /** A database to bind to now; or bind later with `model.bind(db)`. */
+  db?: Db;
+  /** Created by `model.ensureIndexes()`. */
+  indexes?: readonly IndexDescription[];
+  /** Maintain `createdAt` and `updatedAt`. */
+  timestamps?: TS;
+  /** `bulkDelete` sets `deletedAt` instead of removing, unless called with `hard: true`. */
+  softDelete?: SD;
+  hooks?: ModelHooks<z.input<S>, z.output<S>, StoredDoc<S, TS, SD>>;
+  /** Makes the `_id` of a document that has none (default: a new ObjectId). */
+  idFactory?: () => unknown;
+}
+
+/**
+ * A Zod schema bound to a collection. `TDoc` is what is stored, `TIn` what callers pass.
+ * Immutable: `bind` returns a new model.
+ */
+export interface Model<
+  S extends z.ZodObject = z.ZodObject,
+  TDoc extends Document = Document,
+  TIn = z.input<S>,
+> {
+  readonly kind: 'bulkwright.model';
+  readonly name: string;
+  readonly schema: S;
+  readonly db: Db | undefined;
+  readonly indexes: readonly IndexDescription[];
+  readonly timestamps: boolean;
+  readonly softDelete: boolean;
+  readonly hooks: ModelHooks<TIn, z.output<S>, TDoc>;
+  readonly idFactory: (() => unknown) | undefined;
+  /** The bound collection; throws if the model has no database yet. */
+  collection(): Collection<TDoc>;
+  /** The same model on another database (and optionally another collection name). */
+  bind(db: Db, collection?: string): Model<S, TDoc, TIn>;
+  /** Creates the declared indexes; returns their names. */
+  ensureIndexes(): Promise<string[]>;
+  /** Type-only: the stored document type. */
+  readonly $doc?: TDoc;
+  /** Type-only: the input type. */
+  readonly $input?: TIn;
+}
+
+/** Any model, whatever its schema. */
+// biome-ignore lint/suspicious/noExplicitAny: the widest model type, used only as a constraint.
+export type AnyModel = Model<any, any, any>;
+export type DocOf<M> = M extends Model<z.ZodObject, infer D, unknown> ? D : never;
+export type InputOf<M> = M extends Model<z.ZodObject, Document, infer I> ? I : never;
+export type IdOfModel<M> = DocOf<M> extends { _id: infer I } ? I : unknown;
+
+export function defineModel<S extends z.ZodObject, TS extends boolean = false, SD extends boolean = false>(
+  definition: ModelDefinition<S, TS, SD>,
+): Model<S, StoredDoc<S, TS, SD>, z.input<S>> {
+  checkDefinition(definition);
+  return makeModel(definition, definition.db, definition.collection) as Model<
+    S,
+    StoredDoc<S, TS, SD>,
+    z.input<S>
+  >;
+}
+
+/** A model that accepts any object: what the CLI imports with when no model module is given. */
+export function looseModel(collection: string, db?: Db) {
+  return defineModel({ collection, schema: z.object({}).loose(), ...(db ? { db } : {}) });
+}
+
+export function isModel(value: unknown): value is AnyModel {
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'bulkwright.model'
+  );
+}
+
+function makeModel(
+  definition: ModelDefinition<z.ZodObject, boolean, boolean>,
+  db: Db | undefined,
+  name: string,
+): AnyModel {
+  const model: AnyModel = {
+    kind: 'bulkwright.model',
+    name,
+    schema: definition.schema,
+    db,
+    indexes: definition.indexes ?? [],
+    timestamps: definition.timestamps === true,
+    softDelete: definition.softDelete === true,
+    hooks: definition.hooks ?? {},
+    idFactory: definition.idFactory,
+    collection() {
+      if (!db) {
+        throw new Error(
+          `Model "${name}" is not bound to a database: pass \`db\` to defineModel or call model.bind(db)`,
+        );
+      }
+      return db.collection(name);
+    },
+    bind(target, collection) {
+      return makeModel(definition, target, collection ?? name);
+    },
+    async ensureIndexes() {
+      if (model.indexes.length === 0) return [];
+      return model.collection().createIndexes([...model.indexes]);
+    },
+  };
+  return Object.freeze(model);
+}
+
+function checkDefinition(definition: ModelDefinition<z.ZodObject, boolean, boolean>): void {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new TypeError(`Expected a model definition object, got ${describe(definition)}`);
+  }
+  if (typeof definition.collection !== 'string' || definition.collection.length === 0) {
+    throw new TypeError(
+      `Expected \`collection\` to be a non-empty string, got ${describe(definition.collection)}`,
+    );
+  }
+  if (!(definition.schema instanceof z.ZodObject)) {
+    throw new TypeError(
+      `Expected \`schema\` to be a Zod object schema (z.object), got ${describe(definition.schema)}`,
+    );
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  if (type === 'object') return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
+  if (type === 'string') return `"${String(value).slice(0, 40)}" (string)`;
+  return `${String(value)} (${type})`;
+}

@@ -1,0 +1,150 @@
+/**
+ * The options every bulk verb shares, checked and defaulted in one place before any I/O.
+ * Messages follow one template: the option, what was expected, what was received.
+ */
+import type { ClientSession, WriteConcernSettings } from 'mongodb';
+import { describe } from '../model/define-model.js';
+
+export interface RetryOptions {
+  /** Total tries including the first. @default 3 */
+  readonly attempts?: number;
+  /** Wait before the first retry. @default 100 */
+  readonly delayMs?: number;
+  /** Multiplier of the wait per retry. @default 2 */
+  readonly backoff?: number;
+  /** Upper bound of the wait. @default 5000 */
+  readonly maxDelayMs?: number;
+}
+
+export interface BulkProgress {
+  /** Inputs with a final outcome so far (written, failed, or not attempted). */
+  readonly done: number;
+  readonly total: number;
+  readonly inserted: number;
+  readonly matched: number;
+  readonly deleted: number;
+  readonly upserted: number;
+  readonly failed: number;
+  readonly elapsedMs: number;
+}
+
+export interface BulkOptions {
+  /** Stop at the first failure, as the driver does. @default true */
+  readonly ordered?: boolean;
+  /** Ops per server round trip. @default the server's `maxWriteBatchSize` */
+  readonly batchSize?: number;
+  /** Batches in flight at once when unordered (ordered runs are sequential). @default 4 */
+  readonly concurrency?: number;
+  readonly session?: ClientSession;
+  readonly writeConcern?: WriteConcernSettings;
+  readonly bypassDocumentValidation?: boolean;
+  /** The whole call in one transaction: all or nothing. Needs a replica set or sharded cluster. */
+  readonly atomic?: boolean;
+  /** Resend what failed and may be retried. `true` means the defaults. @default false */
+  readonly retry?: boolean | RetryOptions;
+  /** Validate inputs with the model's schema. @default true */
+  readonly validate?: boolean;
+  /** Run the model's hooks. @default true */
+  readonly hooks?: boolean;
+  /** Called after every batch. */
+  readonly onProgress?: (progress: BulkProgress) => void;
+  /** Throw a `BulkWriteFailure` carrying the report instead of returning a report that is not ok. */
+  readonly throwOnFailure?: boolean;
+}
+
+export interface ResolvedRetry {
+  readonly attempts: number;
+  readonly delayMs: number;
+  readonly backoff: number;
+  readonly maxDelayMs: number;
+}
+
+export interface ResolvedOptions {
+  readonly ordered: boolean;
+  readonly batchSize: number | undefined;
+  readonly concurrency: number;
+  readonly session: ClientSession | undefined;
+  readonly writeConcern: WriteConcernSettings | undefined;
+  readonly bypassDocumentValidation: boolean | undefined;
+  readonly atomic: boolean;
+  readonly retry: ResolvedRetry;
+  readonly validate: boolean;
+  readonly hooks: boolean;
+  readonly onProgress: ((progress: BulkProgress) => void) | undefined;
+  readonly throwOnFailure: boolean;
+}
+
+const noRetry: ResolvedRetry = { attempts: 1, delayMs: 0, backoff: 1, maxDelayMs: 0 };
+
+export function resolveOptions(options: BulkOptions | undefined): ResolvedOptions {
+  const o = options ?? {};
+  if (typeof o !== 'object') throw new TypeError(`Expected \`options\` to be an object, got ${describe(o)}`);
+  checkBoolean(o, 'ordered');
+  checkBoolean(o, 'atomic');
+  checkBoolean(o, 'validate');
+  checkBoolean(o, 'hooks');
+  checkBoolean(o, 'throwOnFailure');
+  checkBoolean(o, 'bypassDocumentValidation');
+  checkInteger(o.batchSize, 'batchSize', 1);
+  checkInteger(o.concurrency, 'concurrency', 1);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new TypeError(`Expected \`onProgress\` to be a function, got ${describe(o.onProgress)}`);
+  }
+  const ordered = o.ordered ?? true;
+  return {
+    ordered,
+    batchSize: o.batchSize,
+    concurrency: ordered ? 1 : (o.concurrency ?? 4),
+    session: o.session,
+    writeConcern: o.writeConcern,
+    bypassDocumentValidation: o.bypassDocumentValidation,
+    atomic: o.atomic ?? false,
+    retry: resolveRetry(o.retry),
+    validate: o.validate ?? true,
+    hooks: o.hooks ?? true,
+    onProgress: o.onProgress,
+    throwOnFailure: o.throwOnFailure ?? false,
+  };
+}
+
+export function resolveRetry(retry: BulkOptions['retry']): ResolvedRetry {
+  if (retry === undefined || retry === false) return noRetry;
+  if (retry === true) return { attempts: 3, delayMs: 100, backoff: 2, maxDelayMs: 5000 };
+  if (typeof retry !== 'object' || retry === null) {
+    throw new TypeError(
+      `Expected \`retry\` to be a boolean or { attempts, delayMs, backoff }, got ${describe(retry)}`,
+    );
+  }
+  checkInteger(retry.attempts, 'retry.attempts', 1);
+  checkNumber(retry.delayMs, 'retry.delayMs', 0);
+  checkNumber(retry.backoff, 'retry.backoff', 1);
+  checkNumber(retry.maxDelayMs, 'retry.maxDelayMs', 0);
+  return {
+    attempts: retry.attempts ?? 3,
+    delayMs: retry.delayMs ?? 100,
+    backoff: retry.backoff ?? 2,
+    maxDelayMs: retry.maxDelayMs ?? 5000,
+  };
+}
+
+function checkBoolean(o: object, name: string): void {
+  const value = (o as Record<string, unknown>)[name];
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+  }
+}
+
+export function checkInteger(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new TypeError(`Expected \`${name}\` to be an integer ${range}, got ${describe(value)}`);
+  }
+}
+
+function checkNumber(value: unknown, name: string, min: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number >= ${min}, got ${describe(value)}`);
+  }
+}

@@ -1,0 +1,56 @@
+import { ObjectId } from 'mongodb';
+import type { AnyModel } from '../model/define-model.js';
+import { type Checked, isPlainObject, validateWith, validationFailure } from './validate.js';
+
+export interface PrepareContext {
+  readonly model: AnyModel;
+  readonly validate: boolean;
+  /** One clock reading per call, so every timestamp of a call agrees. */
+  readonly now: Date;
+}
+
+/**
+ * Validates one document and gives it its final shape, `_id` included: with the `_id` fixed on
+ * the client, a resent insert can only collide with itself, never land twice.
+ */
+export function prepareInsertDoc(
+  ctx: PrepareContext,
+  input: unknown,
+  index: number,
+): Checked<Record<string, unknown>> {
+  let doc: Record<string, unknown>;
+  if (ctx.validate) {
+    const checked = validateWith(ctx.model.schema, input, index, { insertOne: { document: input } });
+    if (!checked.ok) return checked;
+    doc = checked.value as Record<string, unknown>;
+    // A schema without `_id` strips it; the caller's `_id` must survive or replays would duplicate.
+    const id = (input as { _id?: unknown })._id;
+    if (id !== undefined && doc._id === undefined) doc._id = id;
+  } else {
+    if (!isPlainObject(input) && !(typeof input === 'object' && input !== null && !Array.isArray(input))) {
+      return notAnObject(index, input);
+    }
+    doc = { ...(input as Record<string, unknown>) };
+  }
+  return { ok: true, value: finishInsertDoc(ctx, doc) };
+}
+
+/** Adds what the library owns: `_id` and timestamps. Mutates the (already copied) document. */
+export function finishInsertDoc(ctx: PrepareContext, doc: Record<string, unknown>): Record<string, unknown> {
+  if (doc._id === undefined) doc._id = ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId();
+  if (ctx.model.timestamps) {
+    doc.createdAt ??= ctx.now;
+    doc.updatedAt ??= ctx.now;
+  }
+  return doc;
+}
+
+export function notAnObject(index: number, input: unknown): Checked<never> {
+  const got = input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+  return {
+    ok: false,
+    failure: validationFailure(index, { insertOne: { document: input } }, [
+      { path: [], message: `expected a document (object), received ${got}`, code: 'invalid_type' },
+    ]),
+  };
+}

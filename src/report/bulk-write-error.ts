@@ -1,0 +1,174 @@
+/**
+ * The adapter from what the driver gives for one chunk (a BulkWriteResult, or a thrown
+ * MongoBulkWriteError / transport error) to outcomes at the caller's indices. The driver already
+ * maps `writeErrors[].index` to positions in the op list it was given, which is our chunk; we map
+ * those to caller indices. Counts of a lost batch are not taken: its ops are reported "outcome
+ * unknown", so a confirmed retry cannot count them twice.
+ */
+import { type BulkWriteResult, MongoBulkWriteError, type WriteConcernError, type WriteError } from 'mongodb';
+import type { PlannedOp } from '../plan/planned-op.js';
+import { classifyBatchError, isReplaySafe, isRetryableCode, writeErrorKind } from './classify.js';
+import { ClientCode, type Failure, FailureKind } from './failure.js';
+import type { Counts } from './report.js';
+
+export interface ChunkOutcome {
+  readonly counts: Counts;
+  /** Caller indices of inserts the server applied. */
+  readonly inserted: number[];
+  /** [caller index, _id] of upserts. */
+  readonly upserted: [number, unknown][];
+  readonly failures: Failure[];
+  /** Caller indices an ordered chunk did not reach. */
+  readonly notAttempted: number[];
+  /** An ordered run must stop here. */
+  readonly stop: boolean;
+}
+
+export const zeroCounts = (): Counts => ({ inserted: 0, matched: 0, modified: 0, deleted: 0, upserted: 0 });
+
+export function outcomeFromResult(chunk: readonly PlannedOp[], result: BulkWriteResult): ChunkOutcome {
+  const inserted: number[] = [];
+  for (const planned of chunk) if ('insertOne' in planned.op) inserted.push(planned.index);
+  return {
+    counts: countsOf(result, inserted.length),
+    inserted,
+    upserted: upsertsOf(chunk, result),
+    failures: [],
+    notAttempted: [],
+    stop: false,
+  };
+}
+
+export function outcomeFromError(
+  chunk: readonly PlannedOp[],
+  error: unknown,
+  ordered: boolean,
+): ChunkOutcome {
+  const result = error instanceof MongoBulkWriteError ? error.result : undefined;
+  const writeErrors = result?.getWriteErrors() ?? [];
+  const byLocal = new Map<number, WriteError>(writeErrors.map((e) => [e.index, e]));
+  const failures: Failure[] = [];
+  for (const [local, writeError] of byLocal) {
+    const planned = chunk[local];
+    if (planned) failures.push(fromWriteError(planned, writeError));
+  }
+  // A thrown error behind the bulk error (or instead of it) means a batch was lost in flight.
+  const lost =
+    error instanceof MongoBulkWriteError
+      ? error.errorResponse instanceof Error
+        ? error.errorResponse
+        : undefined
+      : error;
+  if (lost !== undefined) {
+    const batch = classifyBatchError(lost);
+    const message = lost instanceof Error ? lost.message : String(lost);
+    const code = (lost as { code?: unknown }).code;
+    for (let local = 0; local < chunk.length; local++) {
+      if (byLocal.has(local)) continue;
+      const planned = chunk[local]!;
+      failures.push({
+        index: planned.index,
+        kind: batch.kind,
+        code: typeof code === 'number' ? code : ClientCode.outcomeUnknown,
+        ...codeNameOf(lost),
+        message: `outcome unknown, the batch failed in flight: ${message}`,
+        retryable: batch.passes && isReplaySafe(planned.op),
+        applied: batch.applied,
+        op: planned.op,
+      });
+    }
+    return {
+      counts: zeroCounts(),
+      inserted: [],
+      upserted: [],
+      failures: sortByIndex(failures),
+      notAttempted: [],
+      stop: true,
+    };
+  }
+
+  // Per-op errors: an ordered chunk applied everything before its first error and nothing after.
+  const firstError = writeErrors.length ? Math.min(...byLocal.keys()) : chunk.length;
+  const reached = ordered ? firstError : chunk.length;
+  const inserted: number[] = [];
+  const applied: PlannedOp[] = [];
+  for (let local = 0; local < reached; local++) {
+    if (byLocal.has(local)) continue;
+    const planned = chunk[local]!;
+    applied.push(planned);
+    if ('insertOne' in planned.op) inserted.push(planned.index);
+  }
+  const concern = result?.getWriteConcernError();
+  if (concern) for (const planned of applied) failures.push(fromWriteConcernError(planned, concern));
+  const notAttempted = ordered ? chunk.slice(firstError + 1).map((p) => p.index) : [];
+  return {
+    counts: result ? countsOf(result, inserted.length) : zeroCounts(),
+    inserted,
+    upserted: result ? upsertsOf(chunk, result) : [],
+    failures: sortByIndex(failures),
+    notAttempted,
+    stop: ordered && (writeErrors.length > 0 || concern !== undefined),
+  };
+}
+
+function fromWriteError(planned: PlannedOp, writeError: WriteError): Failure {
+  const raw = writeError.err as { keyValue?: Record<string, unknown>; codeName?: string };
+  const kind = writeErrorKind(writeError.code);
+  return {
+    index: planned.index,
+    kind,
+    code: writeError.code,
+    ...(raw.codeName ? { codeName: raw.codeName } : {}),
+    message: writeError.errmsg ?? 'write failed',
+    retryable: kind === FailureKind.transient,
+    applied: 'no',
+    op: planned.op,
+    ...(raw.keyValue ? { keyValue: raw.keyValue } : {}),
+    ...(writeError.errInfo ? { errInfo: writeError.errInfo } : {}),
+  };
+}
+
+/**
+ * The write was applied but not confirmed at the requested concern. Only an insert may be resent:
+ * its `_id` makes a second landing a harmless duplicate of itself; anything else could apply twice.
+ */
+function fromWriteConcernError(planned: PlannedOp, concern: WriteConcernError): Failure {
+  return {
+    index: planned.index,
+    kind: FailureKind.writeConcern,
+    code: concern.code ?? ClientCode.outcomeUnknown,
+    message: `applied, but write concern failed: ${concern.errmsg ?? 'no detail'}`,
+    retryable: isRetryableCode(concern.code) && 'insertOne' in planned.op,
+    applied: 'yes',
+    op: planned.op,
+    ...(concern.errInfo ? { errInfo: concern.errInfo } : {}),
+  };
+}
+
+function countsOf(result: BulkWriteResult, inserted: number): Counts {
+  return {
+    inserted,
+    matched: result.matchedCount,
+    modified: result.modifiedCount,
+    deleted: result.deletedCount,
+    upserted: result.upsertedCount,
+  };
+}
+
+function upsertsOf(chunk: readonly PlannedOp[], result: BulkWriteResult): [number, unknown][] {
+  const pairs: [number, unknown][] = [];
+  for (const [local, id] of Object.entries(result.upsertedIds)) {
+    const planned = chunk[Number(local)];
+    if (planned) pairs.push([planned.index, id]);
+  }
+  return pairs;
+}
+
+function codeNameOf(error: unknown): { codeName?: string } {
+  const codeName = (error as { codeName?: unknown }).codeName;
+  return typeof codeName === 'string' ? { codeName } : {};
+}
+
+function sortByIndex(failures: Failure[]): Failure[] {
+  return failures.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,31 @@
+import type { BulkReport } from './report.js';
+
+/** An error of bulkwright's own: a misuse or an impossible request, with a stable code. */
+export class BulkwrightError extends Error {
+  override name = 'BulkwrightError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Thrown by a call with `throwOnFailure: true` whose report is not ok. Carries the whole report,
+ * so catching it loses nothing that returning would have given.
+ */
+export class BulkWriteFailure<TReport extends BulkReport = BulkReport> extends BulkwrightError {
+  override name = 'BulkWriteFailure';
+  constructor(readonly report: TReport) {
+    const first = report.failures[0];
+    const what = first
+      ? `first at index ${first.index}: ${first.message}`
+      : `${report.notAttempted.length} not attempted`;
+    super(
+      'BW_BULK_WRITE_FAILED',
+      `${report.failures.length} of ${report.total} ${report.operation} ops failed (${what})`,
+    );
+  }
+}

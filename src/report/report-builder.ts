@@ -1,0 +1,166 @@
+/**
+ * Accumulates chunk outcomes into one BulkReport. Each caller index ends up in exactly one of:
+ * written (counts and ids), `failures`, `notAttempted` — except a write-concern failure, which is
+ * written *and* listed, because the server applied it without confirming it.
+ */
+import type { PlannedOp } from '../plan/planned-op.js';
+import type { ChunkOutcome } from './bulk-write-error.js';
+import type { Failure } from './failure.js';
+import type { BatchTiming, BulkReport, Counts, Operation } from './report.js';
+
+/** What a retry resends: the op, and how its previous try ended. */
+export interface RetryCandidate {
+  readonly planned: PlannedOp;
+  readonly previous: Failure | undefined;
+}
+
+export class ReportBuilder {
+  readonly counts: Counts = { inserted: 0, matched: 0, modified: 0, deleted: 0, upserted: 0 };
+  private readonly insertedIds: Record<number, unknown> = {};
+  private readonly upsertedIds: Record<number, unknown> = {};
+  private readonly failures = new Map<number, Failure>();
+  private readonly notAttempted = new Map<number, PlannedOp>();
+  private readonly timings: BatchTiming[] = [];
+  private attempts = 1;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly operation: Operation,
+    private readonly ordered: boolean,
+    private readonly total: number,
+  ) {}
+
+  /** Continues a finished report, for `retryFailed`. */
+  static resume(report: BulkReport): ReportBuilder {
+    const builder = new ReportBuilder(report.operation, report.ordered, report.total);
+    Object.assign(builder.counts, {
+      inserted: report.insertedCount,
+      matched: report.matchedCount,
+      modified: report.modifiedCount,
+      deleted: report.deletedCount,
+      upserted: report.upsertedCount,
+    });
+    Object.assign(builder.insertedIds, report.insertedIds);
+    Object.assign(builder.upsertedIds, report.upsertedIds);
+    builder.addFailures(report.failures);
+    builder.addNotAttempted((report as { [pendingKey]?: PlannedOp[] })[pendingKey] ?? []);
+    builder.attempts = report.stats.attempts;
+    return builder;
+  }
+
+  addFailures(failures: readonly Failure[]): void {
+    for (const failure of failures) this.failures.set(failure.index, failure);
+  }
+
+  addNotAttempted(ops: readonly PlannedOp[]): void {
+    for (const planned of ops) this.notAttempted.set(planned.index, planned);
+  }
+
+  addChunk(chunk: readonly PlannedOp[], outcome: ChunkOutcome, ms: number, attempt: number): void {
+    const c = this.counts;
+    c.inserted += outcome.counts.inserted;
+    c.matched += outcome.counts.matched;
+    c.modified += outcome.counts.modified;
+    c.deleted += outcome.counts.deleted;
+    c.upserted += outcome.counts.upserted;
+    if (outcome.inserted.length > 0) {
+      const some = outcome.inserted.length === chunk.length ? undefined : new Set(outcome.inserted);
+      for (const p of chunk) {
+        if ('insertOne' in p.op && (!some || some.has(p.index)))
+          this.insertedIds[p.index] = p.op.insertOne.document._id;
+      }
+    }
+    for (const [index, id] of outcome.upserted) this.upsertedIds[index] = id;
+    this.addFailures(outcome.failures);
+    if (outcome.notAttempted.length > 0) {
+      const wanted = new Set(outcome.notAttempted);
+      this.addNotAttempted(chunk.filter((p) => wanted.has(p.index)));
+    }
+    this.timings.push({
+      firstIndex: chunk[0]?.index ?? -1,
+      ops: chunk.length,
+      ms: Math.round(ms * 100) / 100,
+      attempt,
+    });
+  }
+
+  /** An insert whose earlier try was lost turned out to have landed: count it once. */
+  confirmInserted(index: number, id: unknown, previous: Failure | undefined): void {
+    this.failures.delete(index);
+    if (previous?.applied !== 'yes') this.counts.inserted++;
+    this.insertedIds[index] = id;
+  }
+
+  get failureCount(): number {
+    return this.failures.size;
+  }
+
+  /** Inputs with a final outcome so far. */
+  get done(): number {
+    return this.timings.reduce((n, t) => n + t.ops, 0) + this.notAttempted.size;
+  }
+
+  /**
+   * Takes out what may be resent, in index order: every retryable failure and, for an ordered run,
+   * what it did not reach — but never past a failure that cannot pass, where an ordered run stops.
+   */
+  takeRetryable(): RetryCandidate[] {
+    let stopAt = Number.POSITIVE_INFINITY;
+    if (this.ordered)
+      for (const f of this.failures.values()) if (!f.retryable) stopAt = Math.min(stopAt, f.index);
+    const taken: RetryCandidate[] = [];
+    for (const failure of [...this.failures.values()]) {
+      if (!failure.retryable || failure.index > stopAt) continue;
+      this.failures.delete(failure.index);
+      taken.push({ planned: { index: failure.index, op: failure.op as PlannedOp['op'] }, previous: failure });
+    }
+    for (const planned of [...this.notAttempted.values()]) {
+      if (planned.index > stopAt) continue;
+      this.notAttempted.delete(planned.index);
+      taken.push({ planned, previous: undefined });
+    }
+    if (taken.length > 0) this.attempts++;
+    return taken.sort((a, b) => a.planned.index - b.planned.index);
+  }
+
+  /** Ops a caller can still resend later with `retryFailed`. */
+  pendingOps(): PlannedOp[] {
+    return [...this.notAttempted.values()];
+  }
+
+  finish(extra?: { rolledBack?: boolean }): BulkReport {
+    const durationMs = performance.now() - this.started;
+    const failures = [...this.failures.values()].sort((a, b) => a.index - b.index);
+    const notAttempted = [...this.notAttempted.keys()].sort((a, b) => a - b);
+    const c = this.counts;
+    const written = c.inserted + c.matched + c.upserted + c.deleted;
+    const report: BulkReport = {
+      ok: failures.length === 0 && notAttempted.length === 0 && !extra?.rolledBack,
+      operation: this.operation,
+      ordered: this.ordered,
+      total: this.total,
+      insertedCount: c.inserted,
+      matchedCount: c.matched,
+      modifiedCount: c.modified,
+      deletedCount: c.deleted,
+      upsertedCount: c.upserted,
+      insertedIds: this.insertedIds,
+      upsertedIds: this.upsertedIds,
+      failures,
+      notAttempted,
+      ...(extra?.rolledBack ? { rolledBack: true } : {}),
+      stats: {
+        batches: this.timings.length,
+        attempts: this.attempts,
+        durationMs: Math.round(durationMs * 100) / 100,
+        docsPerSecond: durationMs > 0 ? Math.round((written / durationMs) * 1000) : 0,
+        batchTimings: this.timings,
+      },
+    };
+    // Kept off the enumerable data (and so off JSON), for `retryFailed`.
+    Object.defineProperty(report, pendingKey, { value: this.pendingOps(), enumerable: false });
+    return report;
+  }
+}
+
+export const pendingKey = Symbol('bulkwright.pendingOps');
