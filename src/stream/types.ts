@@ -74,7 +74,7 @@ export interface StreamProgress {
   readonly docsPerSecond: number;
 }
 
-/** Returned when the stream is done. `read === written + rejected + skipped` always holds. */
+/** Returned when the stream is done. `read === written + rejected + skipped + notAttempted` always holds. */
 export interface StreamReport {
   readonly ok: boolean;
   readonly mode: StreamMode;
@@ -86,13 +86,38 @@ export interface StreamReport {
   readonly modified: number;
   readonly rejected: number;
   readonly skipped: number;
+  /** Records an ordered run read but never sent, because it stopped at a rejection in their batch. */
+  readonly notAttempted: number;
   /** Rejections counted by kind, e.g. `{ validation: 3, duplicateKey: 1, parse: 2 }`. */
   readonly rejectedByKind: Readonly<Record<string, number>>;
   /** The checkpoint position this run resumed after, if it resumed. */
   readonly resumedFrom?: number;
   /** Set when an ordered run stopped at its first rejection: records after it were not read. */
   readonly stoppedAt?: number;
+  /** Set when the `signal` stopped the run early; resume from the checkpoint. */
+  readonly aborted?: boolean;
+  /** Set for a dry run: valid records are counted as skipped, nothing was written. */
+  readonly dryRun?: boolean;
   readonly batches: number;
   readonly durationMs: number;
   readonly docsPerSecond: number;
 }
+
+/**
+ * Codes of `SourceRecord.error`. A source goes on reading after an error record, except where the
+ * format cannot resync (a JSON array's syntax error, a runaway CSV quote): that error record is the
+ * source's last, and its message says so.
+ */
+export type SourceErrorCode =
+  /** The NDJSON line (or a JSON array element) is not valid JSON / Extended JSON. */
+  | 'BW_PARSE_JSON'
+  /** The record parsed, but to a number, string, array or null: documents are objects. */
+  | 'BW_NOT_AN_OBJECT'
+  /** The NDJSON line is longer than `maxLineBytes`; `raw` holds only its start. */
+  | 'BW_LINE_TOO_LONG'
+  /** The CSV row is malformed: wrong field count, bad quote, conflicting header. */
+  | 'BW_PARSE_CSV'
+  /** A CSV cell does not convert to its column's type. */
+  | 'BW_CSV_TYPE'
+  /** `fromIterable(…, { records: true })` got an item that is not a SourceRecord. */
+  | 'BW_NOT_A_RECORD';

@@ -1,0 +1,329 @@
+/**
+ * The streaming inserter: pulls records from any source, validates and batches them, keeps at
+ * most `concurrency` batches in flight (it stops pulling while they are: backpressure), sends
+ * rejected records to a dead-letter sink, and moves a checkpoint over what is acknowledged.
+ * An async generator: it yields progress per acknowledged batch and returns the final report.
+ */
+import type { Readable } from 'node:stream';
+import type { Collection, Document } from 'mongodb';
+import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import { serverLimits } from '../execute/server-limits.js';
+import type { AnyModel } from '../model/define-model.js';
+import type { PlannedOp } from '../plan/planned-op.js';
+import { BulkwrightError } from '../report/errors.js';
+import { type Failure, FailureKind } from '../report/failure.js';
+import type { BulkReport } from '../report/report.js';
+import { ReportBuilder } from '../report/report-builder.js';
+import { retryPending } from '../retry/retry.js';
+import { type RecordOpContext, recordOp } from './record-op.js';
+import { fromIterable } from './sources/from-iterable.js';
+import { openSource } from './sources/open-source.js';
+import {
+  type ResolvedStreamOptions,
+  resolveStreamOptions,
+  type StreamInsertOptions,
+} from './stream-options.js';
+import type { DeadLetter, SourceRecord, StreamProgress, StreamReport } from './types.js';
+import { Watermark } from './watermark.js';
+
+export type StreamSource = string | Iterable<unknown> | AsyncIterable<unknown> | Readable;
+
+/** One record on its way: what was read, and the op it became or why it was rejected. */
+interface Item {
+  readonly position: number;
+  readonly record: unknown;
+  readonly op?: PlannedOp;
+  readonly derivedId?: boolean;
+  readonly rejection?: DeadLetter['reason'];
+  readonly skipped?: boolean;
+}
+
+interface BatchResult {
+  readonly sequence: number;
+  readonly items: readonly Item[];
+  readonly report: BulkReport | undefined;
+  /** Positions whose insert had landed in an earlier run (resume): written, not rejected. */
+  readonly replayed: ReadonlySet<number>;
+}
+
+const lostKinds = new Set<string>([FailureKind.network, FailureKind.transient]);
+
+export async function* streamInsert(
+  model: AnyModel,
+  source: StreamSource,
+  options: StreamInsertOptions = {},
+): AsyncGenerator<StreamProgress, StreamReport> {
+  const o = resolveStreamOptions(options);
+  const collection = model.collection() as Collection<Document>;
+  const limits = await serverLimits(model.db!);
+  const records = toRecords(source, options);
+  const resumedFrom = options.resume ? await options.checkpoint!.load() : undefined;
+  const from = resumedFrom ?? 0;
+  const watermark = new Watermark(from);
+  const started = performance.now();
+  const ctx: RecordOpContext = {
+    model,
+    mode: o.mode,
+    upsertFields: o.upsertFields,
+    validate: o.validate,
+    now: new Date(),
+    idNamespace: options.idNamespace,
+    partialSchema: model.schema.partial(),
+  };
+  const settings: RunSettings = {
+    ordered: o.ordered,
+    session: undefined,
+    writeConcern: options.writeConcern,
+    bypassDocumentValidation: undefined,
+    maxBsonObjectSize: limits.maxBsonObjectSize,
+    batchSize: o.batchSize,
+    concurrency: 1,
+    attempt: 1,
+    total: 0,
+    onProgress: undefined,
+  };
+  const n = {
+    read: 0,
+    inserted: 0,
+    upserted: 0,
+    matched: 0,
+    modified: 0,
+    rejected: 0,
+    skipped: 0,
+    notAttempted: 0,
+    batches: 0,
+  };
+  const rejectedByKind: Record<string, number> = {};
+  let bytesRead: number | undefined;
+  let stoppedAt: number | undefined;
+  let fatal: Error | undefined;
+  let savedPosition = from;
+
+  const inFlight = new Set<Promise<void>>();
+  const completed: BatchResult[] = [];
+  let sequence = 0;
+  let batch: Item[] = [];
+  let batchBytes = 0;
+
+  const send = (items: Item[]) => {
+    const task = runBatch(collection, items, sequence++, o, settings).then(
+      (result) => void completed.push(result),
+      (error: unknown) => {
+        fatal ??= error instanceof Error ? error : new Error(String(error));
+      },
+    );
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+
+  /** Settles finished batches in any order; the checkpoint only moves over a contiguous prefix. */
+  async function* drain(): AsyncGenerator<StreamProgress> {
+    while (completed.length > 0) {
+      const result = completed.shift()!;
+      await settle(result);
+      watermark.complete(result.sequence, result.items.at(-1)!.position);
+      if (options.checkpoint && !o.dryRun && watermark.value > savedPosition && !fatal) {
+        savedPosition = watermark.value;
+        await options.checkpoint.save(savedPosition);
+      }
+      n.batches++;
+      yield progress();
+    }
+  }
+
+  async function settle(result: BatchResult): Promise<void> {
+    const report = result.report;
+    const failures = new Map<number, Failure>(report?.failures.map((f) => [f.index, f]));
+    const notAttempted = new Set(report?.notAttempted);
+    if (report) {
+      n.inserted += report.insertedCount + result.replayed.size;
+      n.upserted += report.upsertedCount;
+      n.matched += report.matchedCount;
+      n.modified += report.modifiedCount;
+    }
+    for (const item of result.items) {
+      if (item.skipped) {
+        n.skipped++;
+        continue;
+      }
+      if (notAttempted.has(item.position)) {
+        n.notAttempted++;
+        continue;
+      }
+      const failure = failures.get(item.position);
+      if (failure && lostKinds.has(failure.kind)) {
+        fatal ??= new BulkwrightError(
+          'BW_STREAM_ABORTED',
+          `record ${item.position}: ${failure.message} (retries exhausted; resume from the checkpoint once the server is back)`,
+        );
+        continue;
+      }
+      const reason =
+        item.rejection ?? (failure && !result.replayed.has(item.position) ? reasonOf(failure) : undefined);
+      if (!reason) {
+        if (o.dryRun) n.skipped++;
+        continue;
+      }
+      n.rejected++;
+      rejectedByKind[reason.kind] = (rejectedByKind[reason.kind] ?? 0) + 1;
+      await options.deadLetter?.write({ position: item.position, record: item.record, reason });
+      if (o.ordered) stoppedAt ??= item.position;
+    }
+  }
+
+  const progress = (): StreamProgress => {
+    const elapsedMs = performance.now() - started;
+    const written = n.inserted + n.upserted + n.matched;
+    return {
+      type: 'progress',
+      read: n.read,
+      written,
+      inserted: n.inserted,
+      upserted: n.upserted,
+      matched: n.matched,
+      rejected: n.rejected,
+      skipped: n.skipped,
+      position: watermark.value,
+      ...(bytesRead !== undefined ? { bytesRead } : {}),
+      elapsedMs: Math.round(elapsedMs),
+      docsPerSecond: elapsedMs > 0 ? Math.round((written / elapsedMs) * 1000) : 0,
+    };
+  };
+
+  for await (const record of records) {
+    if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
+    n.read++;
+    if (record.position <= from) {
+      n.skipped++;
+      continue;
+    }
+    const item = toItem(ctx, record, options.filter);
+    batch.push(item);
+    batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
+    // Ordered: the batch up to a rejected record is sent; nothing after it is read.
+    const stopHere = o.ordered && item.rejection !== undefined;
+    if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
+      send(batch);
+      batch = [];
+      batchBytes = 0;
+      while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+      yield* drain();
+    }
+    if (stopHere || stoppedAt !== undefined || fatal || options.signal?.aborted) break;
+  }
+  if (batch.length > 0 && stoppedAt === undefined && !fatal) send(batch);
+  while (inFlight.size > 0) {
+    await Promise.race(inFlight);
+    yield* drain();
+  }
+  yield* drain();
+  await options.deadLetter?.close?.();
+  if (fatal) throw fatal;
+  const finished = stoppedAt === undefined && !options.signal?.aborted;
+  if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear();
+
+  const durationMs = performance.now() - started;
+  const written = n.inserted + n.upserted + n.matched;
+  return {
+    ok: n.rejected === 0 && n.notAttempted === 0 && finished,
+    mode: o.mode,
+    read: n.read,
+    written,
+    inserted: n.inserted,
+    upserted: n.upserted,
+    matched: n.matched,
+    modified: n.modified,
+    rejected: n.rejected,
+    skipped: n.skipped,
+    notAttempted: n.notAttempted,
+    rejectedByKind,
+    ...(resumedFrom !== undefined ? { resumedFrom } : {}),
+    ...(stoppedAt !== undefined ? { stoppedAt } : {}),
+    ...(options.signal?.aborted ? { aborted: true } : {}),
+    ...(o.dryRun ? { dryRun: true } : {}),
+    batches: n.batches,
+    durationMs: Math.round(durationMs),
+    docsPerSecond: durationMs > 0 ? Math.round((written / durationMs) * 1000) : 0,
+  };
+}
+
+function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
+  if (typeof source === 'string') return openSource(source, options.format ? { format: options.format } : {});
+  return fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
+    records: options.records ?? false,
+  });
+}
+
+function toItem(ctx: RecordOpContext, record: SourceRecord, filter: StreamInsertOptions['filter']): Item {
+  const shown = record.raw ?? record.value;
+  if (record.error) {
+    return { position: record.position, record: shown, rejection: { kind: 'parse', ...record.error } };
+  }
+  if (filter && !filter(record.value, record.position))
+    return { position: record.position, record: shown, skipped: true };
+  const planned = recordOp(ctx, record.value, record.position);
+  if (!planned.ok) return { position: record.position, record: shown, rejection: reasonOf(planned.failure) };
+  return {
+    position: record.position,
+    record: shown,
+    op: { index: record.position, op: planned.value.op },
+    derivedId: planned.value.derivedId,
+  };
+}
+
+async function runBatch(
+  collection: Collection<Document>,
+  items: readonly Item[],
+  sequence: number,
+  o: ResolvedStreamOptions,
+  settings: RunSettings,
+): Promise<BatchResult> {
+  const ops = items.flatMap((item) => (item.op ? [item.op] : []));
+  if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
+  const builder = new ReportBuilder('write', o.ordered, ops.length);
+  await runPlan(collection, ops, builder, settings);
+  await retryPending(collection, builder, settings, o.retry);
+  const report = builder.finish();
+  return { sequence, items, report, replayed: await replayedInserts(collection, items, report) };
+}
+
+/**
+ * A resumed run resends what the crashed one may already have written. An insert whose derived
+ * `_id` collides, and whose `_id` is in the collection, was ours: written, not a duplicate.
+ */
+async function replayedInserts(
+  collection: Collection<Document>,
+  items: readonly Item[],
+  report: BulkReport,
+): Promise<Set<number>> {
+  const derived = new Map<number, unknown>();
+  const byPosition = new Map(items.map((item) => [item.position, item]));
+  for (const failure of report.failures) {
+    const item = byPosition.get(failure.index);
+    if (
+      failure.kind === FailureKind.duplicateKey &&
+      item?.derivedId &&
+      item.op &&
+      'insertOne' in item.op.op
+    ) {
+      derived.set(failure.index, item.op.op.insertOne.document._id);
+    }
+  }
+  if (derived.size === 0) return new Set();
+  const found = await collection
+    .find({ _id: { $in: [...derived.values()] } } as Document, { projection: { _id: 1 } })
+    .toArray();
+  const ids = new Set(found.map((d) => String(d._id)));
+  return new Set([...derived].filter(([, id]) => ids.has(String(id))).map(([position]) => position));
+}
+
+function reasonOf(failure: Failure): DeadLetter['reason'] {
+  return {
+    kind: failure.kind,
+    code: failure.code,
+    message: failure.message,
+    ...(failure.issues ? { issues: failure.issues } : {}),
+    ...(failure.keyValue ? { keyValue: failure.keyValue } : {}),
+    ...(failure.errInfo ? { errInfo: failure.errInfo } : {}),
+  };
+}

@@ -1,0 +1,101 @@
+import type { WriteConcernSettings } from 'mongodb';
+import { describe } from '../model/define-model.js';
+import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
+import type { SourceFormat } from './sources/open-source.js';
+import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
+
+export interface StreamInsertOptions {
+  /** `insert` (default), `upsert` (replace the match), `merge` (`$set` the record onto the match). */
+  readonly mode?: StreamMode;
+  /** Fields that identify a record in upsert and merge modes. @default ['_id'] */
+  readonly upsertFields?: readonly string[];
+  /** Stop at the first rejected record. @default false */
+  readonly ordered?: boolean;
+  /** Records per batch. @default 1000 */
+  readonly batchSize?: number;
+  /** Cut a batch early once its records' raw text reaches this many bytes. @default 8 MiB */
+  readonly batchBytes?: number;
+  /** Batches in flight at once (1 when ordered). @default 2 */
+  readonly concurrency?: number;
+  /** Where rejected records go: a sink, e.g. `deadLetterFile(path)`. */
+  readonly deadLetter?: DeadLetterSink;
+  /** Where the run records how far it got, e.g. `fileCheckpoint(path)`. */
+  readonly checkpoint?: CheckpointStore;
+  /** Skip what the checkpoint says a previous run acknowledged. @default false */
+  readonly resume?: boolean;
+  /**
+   * Names the source, so records without `_id` get one derived from their position: a replayed
+   * insert then meets its own earlier landing instead of duplicating. Required with `checkpoint`
+   * in insert mode.
+   */
+  readonly idNamespace?: string;
+  /** Validate with the model's schema (merge mode: every field optional). @default true */
+  readonly validate?: boolean;
+  /** Parse, validate and dead-letter, but write nothing. @default false */
+  readonly dryRun?: boolean;
+  /** Resend batches that failed in flight. @default { attempts: 5, delayMs: 200 } */
+  readonly retry?: boolean | RetryOptions;
+  readonly writeConcern?: WriteConcernSettings;
+  /** Stops pulling from the source; in-flight batches finish and the checkpoint is saved. */
+  readonly signal?: AbortSignal;
+  /** Keep only records for which it returns true; the rest count as skipped. */
+  readonly filter?: (value: unknown, position: number) => boolean;
+  /** With a file path source: its format, when the extension does not say. */
+  readonly format?: SourceFormat;
+  /** The source yields `SourceRecord`s already (as the readers in `sources/` do). */
+  readonly records?: boolean;
+}
+
+export interface ResolvedStreamOptions {
+  readonly mode: StreamMode;
+  readonly upsertFields: readonly string[];
+  readonly ordered: boolean;
+  readonly batchSize: number;
+  readonly batchBytes: number;
+  readonly concurrency: number;
+  readonly retry: ResolvedRetry;
+  readonly validate: boolean;
+  readonly dryRun: boolean;
+}
+
+const modes = ['insert', 'upsert', 'merge'];
+
+export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOptions {
+  if (typeof o !== 'object' || o === null)
+    throw new TypeError(`Expected \`options\` to be an object, got ${describe(o)}`);
+  const mode = o.mode ?? 'insert';
+  if (!modes.includes(mode))
+    throw new TypeError(`Expected \`mode\` to be one of insert, upsert, merge, got ${describe(mode)}`);
+  const upsertFields = o.upsertFields ?? ['_id'];
+  if (
+    !Array.isArray(upsertFields) ||
+    upsertFields.length === 0 ||
+    !upsertFields.every((f) => typeof f === 'string' && f)
+  ) {
+    throw new TypeError(
+      `Expected \`upsertFields\` to be a non-empty array of field names, got ${describe(upsertFields)}`,
+    );
+  }
+  checkInteger(o.batchSize, 'batchSize', 1, 100_000);
+  checkInteger(o.batchBytes, 'batchBytes', 1);
+  checkInteger(o.concurrency, 'concurrency', 1, 64);
+  if (o.resume && !o.checkpoint)
+    throw new TypeError('Expected `checkpoint` with `resume: true`: it says where to resume from');
+  if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {
+    throw new TypeError(
+      'Expected `idNamespace` (a string naming this source) with `checkpoint` in insert mode: a resumed run must give each record the same `_id`',
+    );
+  }
+  const ordered = o.ordered ?? false;
+  return {
+    mode,
+    upsertFields,
+    ordered,
+    batchSize: o.batchSize ?? 1000,
+    batchBytes: o.batchBytes ?? 8 * 1024 * 1024,
+    concurrency: ordered ? 1 : (o.concurrency ?? 2),
+    retry: resolveRetry(o.retry ?? { attempts: 5, delayMs: 200 }),
+    validate: o.validate ?? true,
+    dryRun: o.dryRun ?? false,
+  };
+}
