@@ -1,0 +1,250 @@
+/**
+ * CSV through csv-parse's streaming parser, one record per row. The header row names the fields
+ * (`address.city` nests), cells are typed from `types` or a Zod schema, and every row that cannot
+ * be read surfaces as an error record at its line:
+ * - a row with more or fewer fields than the header, a cell that does not convert: the row is
+ *   reported and reading goes on;
+ * - a bad quote: csv-parse skips the row (`skip_records_with_error`), reported from its `on_skip`
+ *   hook. An opening quote that never closes swallows the rest of the file into one field (that is
+ *   CSV's grammar): the error record's `raw` holds that text;
+ * - a record longer than `maxRecordBytes` (a runaway quote, usually) ends the source with one error
+ *   record, so memory stays bounded: the parser cannot resync inside a quoted field.
+ */
+import { Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import type * as z from 'zod/v4/core';
+import { optionError, positiveInteger } from '../option-error.js';
+import type { SourceRecord } from '../types.js';
+import { byteChunks, type TextInput } from './byte-chunks.js';
+import { type CsvColumn, type CsvColumnType, toColumns, toObject } from './csv-columns.js';
+
+export type { CsvColumnType } from './csv-columns.js';
+
+export interface CsvOptions {
+  /** @default ',' */
+  readonly delimiter?: string;
+  /** The field names, for a file without a header row: every row is then data. */
+  readonly columns?: readonly string[];
+  /** Types of columns, by header name; wins over types inferred from `schema`. Untyped columns are strings. */
+  readonly types?: Readonly<Record<string, CsvColumnType>>;
+  /**
+   * A Zod object schema to infer column types from: number, boolean and date fields are converted,
+   * object and array fields parsed as JSON, optional/nullable/default unwrapped. An empty cell is
+   * left out for an optional field and for any non-string one, `null` for a nullable one.
+   */
+  readonly schema?: z.$ZodObject;
+  /**
+   * Longest record accepted, in bytes; a longer one ends the source (see above).
+   * @default 17 MiB
+   */
+  readonly maxRecordBytes?: number;
+}
+
+const DEFAULT_MAX_RECORD_BYTES = 17 * 1024 * 1024;
+const COLUMN_TYPES: readonly string[] = ['string', 'number', 'boolean', 'date', 'json'];
+
+/** Reads CSV. `position` is the line the record starts on, `raw` its text, `bytesRead` the bytes through it. */
+export function readCsv(input: TextInput, options: CsvOptions = {}): AsyncGenerator<SourceRecord> {
+  return read(input, resolve(options));
+}
+
+interface Resolved {
+  readonly delimiter: string;
+  readonly columns: readonly string[] | undefined;
+  readonly types: Readonly<Record<string, CsvColumnType>> | undefined;
+  readonly schema: z.$ZodObject | undefined;
+  readonly maxRecordBytes: number;
+}
+
+function resolve(options: CsvOptions): Resolved {
+  const { delimiter = ',', columns, types, schema } = options;
+  if (typeof delimiter !== 'string' || delimiter.length === 0) {
+    throw optionError('delimiter', 'a non-empty string', delimiter);
+  }
+  if (columns !== undefined && (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))) {
+    throw optionError('columns', 'an array of strings', columns);
+  }
+  if (types !== undefined) {
+    if (typeof types !== 'object' || types === null) throw optionError('types', 'an object', types);
+    for (const [name, type] of Object.entries(types)) {
+      if (!COLUMN_TYPES.includes(type))
+        throw optionError(`types.${name}`, `one of ${COLUMN_TYPES.join(', ')}`, type);
+    }
+  }
+  if (schema !== undefined && (schema as Partial<z.$ZodType>)._zod?.def.type !== 'object') {
+    throw optionError('schema', 'a Zod object schema', schema);
+  }
+  const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES);
+  return { delimiter, columns, types, schema, maxRecordBytes };
+}
+
+/** What the parser yields: a record, or a row it skipped, pushed in order from `on_skip`. */
+type Parsed =
+  | { record: string[]; raw: string; info: { lines: number; bytes: number } }
+  | { skipped: CsvError; raw: string | undefined };
+
+/** How much of a runaway record the error record keeps. */
+const RUNAWAY_RAW_CHARS = 1024;
+
+async function* read(input: TextInput, options: Resolved): AsyncGenerator<SourceRecord> {
+  const parser = parse({
+    delimiter: options.delimiter,
+    bom: true,
+    info: true,
+    raw: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (error, raw) => {
+      if (error) parser.push({ skipped: error, raw } satisfies Parsed);
+      return undefined;
+    },
+  });
+  // Feeding stops once the bytes past the parser's last complete record pass the limit; the
+  // parser then flushes the partial record, which becomes the source's last (error) record.
+  let runaway = false;
+  async function* feed(): AsyncGenerator<Buffer> {
+    let fed = 0;
+    for await (const chunk of byteChunks(input)) {
+      if (fed - parser.info.bytes > options.maxRecordBytes) {
+        runaway = true;
+        return;
+      }
+      fed += chunk.length;
+      yield chunk;
+    }
+  }
+  const source = Readable.from(feed());
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+
+  let columns: CsvColumn[] | undefined;
+  if (options.columns) {
+    const header = toColumns(options.columns, options.types, options.schema);
+    if ('problem' in header) throw optionError('columns', 'usable field names', options.columns);
+    columns = header.columns;
+  }
+  let last: SourceRecord | undefined;
+  try {
+    for await (const record of toRecords(parser as AsyncIterable<Parsed>, columns, options)) {
+      if (!runaway) {
+        yield record;
+        continue;
+      }
+      if (last) yield last;
+      last = record;
+    }
+  } catch (error) {
+    // Not a row's problem (those come as skips): the parser cannot go on.
+    if (!(error instanceof CsvError)) throw error;
+    yield {
+      position: (last?.position ?? 0) + 1,
+      error: { code: 'BW_PARSE_CSV', message: `${error.message}; the source ends here` },
+    };
+    return;
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+  if (runaway) {
+    const message = `A record is longer than maxRecordBytes (${options.maxRecordBytes}), an unclosed quote most likely; CSV cannot resync inside a quoted field, so the source ends here (raw holds the record's start)`;
+    yield {
+      position: last?.position ?? 1,
+      raw: last?.raw?.slice(0, RUNAWAY_RAW_CHARS) ?? '',
+      error: { code: 'BW_PARSE_CSV', message },
+    };
+  }
+}
+
+/** Parser output to source records: the header read, rows checked and typed, skips merged. */
+async function* toRecords(
+  parsed: AsyncIterable<Parsed>,
+  explicitColumns: CsvColumn[] | undefined,
+  options: Resolved,
+): AsyncGenerator<SourceRecord> {
+  let columns = explicitColumns;
+  // csv-parse counts a CRLF inside a quoted field as two lines; this many extra so far.
+  let extraLines = 0;
+  let lastLine = 0;
+  // csv-parse may report several errors for one row (a bad closing quote, then the quote left
+  // open), each with the row's raw text so far: a skip is held until the next item shows whether
+  // it continues the same row.
+  let held: { position: number; raw: string; message: string } | undefined;
+  const release = (): SourceRecord[] => {
+    if (!held) return [];
+    const { position, raw, message } = held;
+    held = undefined;
+    return [{ position, raw, error: { code: 'BW_PARSE_CSV', message } }];
+  };
+  for await (const item of parsed) {
+    if ('skipped' in item) {
+      const raw = trimBreaks(item.raw ?? '');
+      if (held && raw.startsWith(held.raw)) {
+        extraLines += countCrlf(raw.slice(held.raw.length));
+        held.raw = raw;
+        continue;
+      }
+      yield* release();
+      extraLines += countCrlf(raw);
+      lastLine = Number(item.skipped.lines ?? lastLine + 1) - extraLines;
+      held = { position: lastLine - countBreaks(raw), raw, message: item.skipped.message };
+      continue;
+    }
+    yield* release();
+    const raw = trimBreaks(item.raw);
+    extraLines += countCrlf(raw);
+    lastLine = item.info.lines - extraLines;
+    const position = lastLine - countBreaks(raw);
+    const bytesRead = item.info.bytes;
+    if (!columns) {
+      const header = toColumns(item.record, options.types, options.schema);
+      if ('problem' in header) {
+        const message = `${header.problem}; no row can be read`;
+        yield { position, raw, bytesRead, error: { code: 'BW_PARSE_CSV', message } };
+        return;
+      }
+      columns = header.columns;
+      continue;
+    }
+    if (item.record.length !== columns.length) {
+      const message = `Expected ${columns.length} fields (as in the header), got ${item.record.length}`;
+      yield { position, raw, bytesRead, error: { code: 'BW_PARSE_CSV', message } };
+      continue;
+    }
+    const row = toObject(columns, item.record);
+    if ('problem' in row)
+      yield { position, raw, bytesRead, error: { code: 'BW_CSV_TYPE', message: row.problem } };
+    else yield { position, raw, bytesRead, value: row.value };
+  }
+  yield* release();
+}
+
+/** csv-parse's raw text can carry the breaks of skipped empty lines before it and its own after. */
+function trimBreaks(raw: string): string {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isBreak(raw.charCodeAt(start))) start++;
+  while (end > start && isBreak(raw.charCodeAt(end - 1))) end--;
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+}
+
+function isBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d;
+}
+
+/** Line breaks inside a record (in quoted fields), a CRLF counting once. */
+function countBreaks(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a) count++;
+    else if (code === 0x0d && text.charCodeAt(i + 1) !== 0x0a) count++;
+  }
+  return count;
+}
+
+function countCrlf(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) count++;
+  return count;
+}
