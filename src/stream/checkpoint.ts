@@ -1,0 +1,139 @@
+/**
+ * Checkpoint stores: how far a run got, so a resumed run skips what is already acknowledged.
+ * The file store replaces its file atomically (temp file, fsync, rename, fsync of the directory):
+ * a crash at any instant leaves the old checkpoint or the new one, never a torn file.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Db } from 'mongodb';
+import { optionError } from './option-error.js';
+import type { CheckpointStore } from './types.js';
+
+interface CheckpointFile {
+  readonly position: number;
+  readonly updatedAt: string;
+}
+
+export function fileCheckpoint(path: string): CheckpointStore {
+  if (typeof path !== 'string' || path === '') throw optionError('path', 'a non-empty file path', path);
+  // Saves run one after another, so a slow older save can never land after a newer one.
+  let queue: Promise<void> = Promise.resolve();
+  const serial = (task: () => Promise<void>): Promise<void> => {
+    const run = queue.then(task);
+    queue = run.catch(() => {});
+    return run;
+  };
+  return {
+    async load() {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      let parsed: Partial<CheckpointFile> | undefined;
+      try {
+        parsed = JSON.parse(text) as Partial<CheckpointFile>;
+      } catch {}
+      // Guessing would re-import (duplicates) or skip records (losses): refuse instead.
+      if (!isPosition(parsed?.position)) {
+        throw new Error(
+          `Checkpoint file ${path} does not hold a checkpoint; delete it to start from the beginning`,
+        );
+      }
+      return parsed.position;
+    },
+    async save(position) {
+      checkPosition(position);
+      return serial(() =>
+        writeAtomically(path, `${JSON.stringify({ position, updatedAt: new Date().toISOString() })}\n`),
+      );
+    },
+    clear() {
+      return serial(() => rm(path, { force: true }));
+    },
+  };
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const directory = dirname(path);
+  await mkdir(directory, { recursive: true });
+  const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const file = await open(temporary, 'w');
+  try {
+    await file.writeFile(text, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  // Makes the rename itself durable; not every platform lets a directory be opened for that.
+  const dir = await open(directory, 'r').catch(() => undefined);
+  if (dir)
+    await dir
+      .sync()
+      .catch(() => {})
+      .finally(() => dir.close());
+}
+
+export interface CollectionCheckpointOptions {
+  /** @default 'bulkwright_checkpoints' */
+  readonly collection?: string;
+  /** Names the run: one document per id. */
+  readonly id: string;
+}
+
+interface CheckpointDocument {
+  _id: string;
+  position: number;
+  updatedAt: Date;
+}
+
+/** Keeps the checkpoint as `{ _id: id, position, updatedAt }` in a collection of the target database. */
+export function collectionCheckpoint(db: Db, options: CollectionCheckpointOptions): CheckpointStore {
+  const { collection = 'bulkwright_checkpoints', id } = options ?? {};
+  if (typeof db?.collection !== 'function') throw optionError('db', 'a mongodb Db', db);
+  if (typeof collection !== 'string' || collection === '') {
+    throw optionError('collection', 'a non-empty string', collection);
+  }
+  if (typeof id !== 'string' || id === '') throw optionError('id', 'a non-empty string', id);
+  const checkpoints = db.collection<CheckpointDocument>(collection);
+  return {
+    async load() {
+      const document = await checkpoints.findOne({ _id: id });
+      if (!document) return undefined;
+      if (!isPosition(document.position)) {
+        throw new Error(
+          `Checkpoint ${id} in ${collection} does not hold a position; delete it to start from the beginning`,
+        );
+      }
+      return document.position;
+    },
+    async save(position) {
+      checkPosition(position);
+      await checkpoints.updateOne(
+        { _id: id },
+        { $set: { position, updatedAt: new Date() } },
+        { upsert: true },
+      );
+    },
+    async clear() {
+      await checkpoints.deleteOne({ _id: id });
+    },
+  };
+}
+
+function isPosition(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function checkPosition(position: unknown): void {
+  if (!isPosition(position)) throw optionError('position', 'a non-negative integer', position);
+}
