@@ -17,7 +17,7 @@ export interface RunSettings extends ChunkSettings {
   readonly total: number;
   readonly onProgress: ((progress: BulkProgress) => void) | undefined;
   /** Looks at a chunk's outcome before it is recorded (retries use it to confirm lost inserts). */
-  readonly review?: (outcome: ChunkOutcome) => Promise<ChunkOutcome>;
+  readonly review?: (chunk: readonly PlannedOp[], outcome: ChunkOutcome) => Promise<ChunkOutcome>;
 }
 
 export async function runPlan(
@@ -31,7 +31,7 @@ export async function runPlan(
   const runOne = async (part: PlannedOp[]) => {
     const t0 = performance.now();
     const raw = await runChunk(collection, part, settings);
-    const outcome = settings.review ? await settings.review(raw) : raw;
+    const outcome = settings.review ? await settings.review(part, raw) : raw;
     builder.addChunk(part, outcome, performance.now() - t0, settings.attempt);
     if (settings.onProgress) {
       const c = builder.counts;

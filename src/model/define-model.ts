@@ -13,13 +13,12 @@ export interface SoftDeleted {
 /** The `_id` type: the schema's own `_id` when it declares one, else the server's ObjectId. */
 export type IdOf<TOut> = TOut extends { _id: infer I } ? I : ObjectId;
 
-/** What is stored: the schema's output, an `_id`, and the fields the library maintains. */
-export type StoredDoc<S extends z.ZodObject, TS extends boolean, SD extends boolean> = Omit<
-  z.output<S>,
-  '_id'
-> & {
-  _id: IdOf<z.output<S>>;
-} & (TS extends true ? Timestamps : unknown) &
+/**
+ * What is stored: the schema's output and the fields the library maintains. Like the driver's own
+ * convention, `_id` is part of it only when the schema declares one; reads add it (`WithId`).
+ */
+export type StoredDoc<S extends z.ZodObject, TS extends boolean, SD extends boolean> = z.output<S> &
+  (TS extends true ? Timestamps : unknown) &
   (SD extends true ? SoftDeleted : unknown);
 
 export interface ModelHooks<TIn, TOut, TDoc> {
@@ -80,9 +79,11 @@ export interface Model<
 /** Any model, whatever its schema. */
 // biome-ignore lint/suspicious/noExplicitAny: the widest model type, used only as a constraint.
 export type AnyModel = Model<any, any, any>;
-export type DocOf<M> = M extends Model<z.ZodObject, infer D, unknown> ? D : never;
-export type InputOf<M> = M extends Model<z.ZodObject, Document, infer I> ? I : never;
-export type IdOfModel<M> = DocOf<M> extends { _id: infer I } ? I : unknown;
+/** The stored document type of a model. */
+export type DocOf<M extends AnyModel> = NonNullable<M['$doc']>;
+/** What callers pass for a model: the schema's input type. */
+export type InputOf<M extends AnyModel> = NonNullable<M['$input']>;
+export type IdOfModel<M extends AnyModel> = IdOf<DocOf<M>>;
 
 export function defineModel<S extends z.ZodObject, TS extends boolean = false, SD extends boolean = false>(
   definition: ModelDefinition<S, TS, SD>,

@@ -52,12 +52,17 @@ export function outcomeFromError(
     const planned = chunk[local];
     if (planned) failures.push(fromWriteError(planned, writeError));
   }
-  // A thrown error behind the bulk error (or instead of it) means a batch was lost in flight.
+  // A batch was lost when the driver threw (a transport error behind the bulk error, or no bulk
+  // error at all), or when the server refused a whole command (NotWritablePrimary…): then the
+  // bulk error carries the raw reply and neither per-op errors nor a write-concern error.
+  const concern = result?.getWriteConcernError();
   const lost =
     error instanceof MongoBulkWriteError
       ? error.errorResponse instanceof Error
         ? error.errorResponse
-        : undefined
+        : writeErrors.length === 0 && !concern
+          ? error
+          : undefined
       : error;
   if (lost !== undefined) {
     const batch = classifyBatchError(lost);
@@ -98,7 +103,6 @@ export function outcomeFromError(
     applied.push(planned);
     if ('insertOne' in planned.op) inserted.push(planned.index);
   }
-  const concern = result?.getWriteConcernError();
   if (concern) for (const planned of applied) failures.push(fromWriteConcernError(planned, concern));
   const notAttempted = ordered ? chunk.slice(firstError + 1).map((p) => p.index) : [];
   return {

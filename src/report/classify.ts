@@ -44,11 +44,28 @@ export function classifyBatchError(error: unknown): BatchErrorClass {
     return { kind: FailureKind.network, passes: true, applied: 'unknown' };
   if (error instanceof MongoNetworkError)
     return { kind: FailureKind.network, passes: true, applied: 'unknown' };
+  // A socket error can escape the driver unwrapped (EPIPE on a write to a closed socket).
+  if (isSocketError(error)) return { kind: FailureKind.network, passes: true, applied: 'unknown' };
   if (error instanceof MongoError) {
     const passes = isRetryableCode(error.code) || error.hasErrorLabel('RetryableWriteError');
     return { kind: passes ? FailureKind.transient : FailureKind.writeError, passes, applied: 'unknown' };
   }
   return { kind: FailureKind.writeError, passes: false, applied: 'unknown' };
+}
+
+const socketCodes = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function isSocketError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && socketCodes.has(code);
 }
 
 const replaySafeOperators = new Set([

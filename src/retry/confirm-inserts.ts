@@ -33,11 +33,14 @@ export async function confirmOwnInserts(
   if (confirmed.size === 0) return outcome;
   let counted = 0;
   for (const index of confirmed) if (previous.get(index)?.applied !== 'yes') counted++;
+  const failures = outcome.failures.filter((f) => !confirmed.has(f.index));
   return {
     ...outcome,
     counts: { ...outcome.counts, inserted: outcome.counts.inserted + counted },
     inserted: [...outcome.inserted, ...confirmed],
-    failures: outcome.failures.filter((f) => !confirmed.has(f.index)),
+    failures,
+    // An ordered chunk stopped at a collision that turned out to be its own landing: not a stop.
+    stop: outcome.stop && failures.length > 0,
   };
 }
 

@@ -4,9 +4,12 @@
  * failed for good is hammered, and nothing that may have landed is applied twice.
  */
 import type { Collection, Document } from 'mongodb';
+import { runChunk } from '../execute/run-chunk.js';
 import type { RunSettings } from '../execute/run-plan.js';
 import { runPlan } from '../execute/run-plan.js';
 import type { ResolvedRetry } from '../plan/options.js';
+import type { PlannedOp } from '../plan/planned-op.js';
+import type { ChunkOutcome } from '../report/bulk-write-error.js';
 import type { Failure } from '../report/failure.js';
 import type { ReportBuilder } from '../report/report-builder.js';
 import { confirmOwnInserts } from './confirm-inserts.js';
@@ -29,7 +32,44 @@ export async function retryPending(
       collection,
       candidates.map((c) => c.planned),
       builder,
-      { ...settings, attempt, review: (outcome) => confirmOwnInserts(collection, outcome, previous) },
+      {
+        ...settings,
+        attempt,
+        review: (chunk, outcome) => reviewRetried(collection, chunk, outcome, previous, settings),
+      },
     );
   }
+}
+
+/**
+ * Confirms resent inserts that met their own earlier landing. An ordered chunk stops at such a
+ * collision; once it is confirmed the chunk goes on from there, as if it had not stopped.
+ */
+async function reviewRetried(
+  collection: Collection<Document>,
+  chunk: readonly PlannedOp[],
+  first: ChunkOutcome,
+  previous: ReadonlyMap<number, Failure>,
+  settings: RunSettings,
+): Promise<ChunkOutcome> {
+  let outcome = await confirmOwnInserts(collection, first, previous);
+  while (settings.ordered && outcome.failures.length === 0 && outcome.notAttempted.length > 0) {
+    const waiting = new Set(outcome.notAttempted);
+    const rest = chunk.filter((p) => waiting.has(p.index));
+    const next = await confirmOwnInserts(collection, await runChunk(collection, rest, settings), previous);
+    const c = outcome.counts;
+    outcome = {
+      ...next,
+      counts: {
+        inserted: c.inserted + next.counts.inserted,
+        matched: c.matched + next.counts.matched,
+        modified: c.modified + next.counts.modified,
+        deleted: c.deleted + next.counts.deleted,
+        upserted: c.upserted + next.counts.upserted,
+      },
+      inserted: [...outcome.inserted, ...next.inserted],
+      upserted: [...outcome.upserted, ...next.upserted],
+    };
+  }
+  return outcome;
 }

@@ -1,0 +1,11 @@
+import type { StreamProgress, StreamReport } from '../../src/index.js';
+
+/** Runs a streaming import to its end: every progress event, then the report. */
+export async function drain(run: AsyncGenerator<StreamProgress, StreamReport>) {
+  const events: StreamProgress[] = [];
+  for (;;) {
+    const next = await run.next();
+    if (next.done) return { events, report: next.value };
+    events.push(next.value);
+  }
+}
