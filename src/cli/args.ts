@@ -9,7 +9,7 @@ import { BSON, type Document } from 'mongodb';
 import type { CsvColumnType } from '../stream/sources/csv.js';
 import { type SourceFormat, sourceFormat } from '../stream/sources/open-source.js';
 import type { StreamMode } from '../stream/types.js';
-import { redactUri } from './redact.js';
+import { REDACTED, redactUri } from './redact.js';
 
 export type { SourceFormat };
 
@@ -413,7 +413,9 @@ function checkUri(value: string | undefined, env: NodeJS.ProcessEnv): string {
     );
   }
   if (!/^mongodb(\+srv)?:\/\/[^\s]+$/i.test(uri.trim())) {
-    fail(source, 'a connection string starting with mongodb:// or mongodb+srv://', uri);
+    // Not a MongoDB URI, so the redactor would not know it: hide whatever precedes an `@`.
+    const shown = uri.includes('@') ? uri.replace(/^([a-z][\w+.-]*:\/\/)?.*@/is, `$1${REDACTED}@`) : uri;
+    fail(source, 'a connection string starting with mongodb:// or mongodb+srv://', shown);
   }
   return uri.trim();
 }

@@ -38,7 +38,7 @@ export function summaryText(report: StreamReport, context: SummaryContext): stri
   const head = context.interrupted
     ? 'bulkwright import: interrupted'
     : context.dryRun
-      ? 'bulkwright import: dry run finished, nothing was written'
+      ? 'bulkwright import: dry run finished'
       : 'bulkwright import: finished';
   const width = formatCount(report.read).length;
   const n = (value: number) => formatCount(value).padStart(width);
@@ -53,7 +53,7 @@ export function summaryText(report: StreamReport, context: SummaryContext): stri
     .map(([kind, k]) => `${kind} ${formatCount(k)}`);
   const rejected = `  rejected     ${n(report.rejected)}${kinds.length > 0 ? `  (${kinds.join(', ')})` : ''}`;
   const lines = [
-    `${head} in ${formatDuration(report.durationMs)} (${report.mode} mode)`,
+    `${head} in ${formatDuration(report.durationMs)} (${report.mode} mode${context.dryRun ? ', nothing written' : ''})`,
     `  into         ${context.db}.${context.collection}`,
     `  from         ${context.file}`,
     `  read         ${n(report.read)}`,

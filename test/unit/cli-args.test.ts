@@ -151,7 +151,20 @@ describe('import options', () => {
       'c',
     ]);
     expect(problem).toBe(
-      '--uri: expected a connection string starting with mongodb:// or mongodb+srv://, received "postgres://u:hunter22@h"',
+      '--uri: expected a connection string starting with mongodb:// or mongodb+srv://, received "postgres://***@h"',
+    );
+    const [noScheme] = problems([
+      'import',
+      'f',
+      '--uri',
+      'admin:hunter22@db:27017',
+      '--db',
+      'a',
+      '--collection',
+      'c',
+    ]);
+    expect(noScheme).toBe(
+      '--uri: expected a connection string starting with mongodb:// or mongodb+srv://, received "***@db:27017"',
     );
     const [fromEnv] = problems(['import', 'f', '--db', 'a', '--collection', 'c'], {
       MONGODB_URI: 'localhost:27017',
