@@ -120,6 +120,8 @@ async function tryFerretDb(): Promise<RunningServer | string> {
     bin,
     [
       '--handler=sqlite',
+      // FerretDB writes a state.json into its state dir (the cwd by default): keep it in the temp dir.
+      `--state-dir=${dataDir}`,
       `--sqlite-url=file:${dataDir}/`,
       `--listen-addr=127.0.0.1:${port}`,
       '--telemetry=disable',
