@@ -37,7 +37,7 @@ export async function startServer(log: (line: string) => void = () => {}): Promi
   tried.push(`mongodb-memory-server: ${memory}`);
   log(`mongodb-memory-server unavailable (${memory}); falling back to FerretDB`);
 
-  const ferret = await tryFerretDb();
+  const ferret = await tryFerretDb(log);
   if (typeof ferret !== 'string') return ferret;
   tried.push(`FerretDB: ${ferret}`);
 
@@ -111,9 +111,19 @@ function ferretBinary(): string | undefined {
   return which.status === 0 ? which.stdout.trim() : undefined;
 }
 
-async function tryFerretDb(): Promise<RunningServer | string> {
-  const bin = ferretBinary();
-  if (!bin) return 'no binary (FERRETDB_BIN, .cache/, or ferretdb on PATH)';
+/** Builds FerretDB with scripts/test-server.sh (Go module proxy; ~90 s once, then cached). */
+function buildFerretDb(log: (line: string) => void): string | undefined {
+  log('no FerretDB binary yet: building it once with scripts/test-server.sh (about 90 s; cached in .cache/)');
+  const built = spawnSync('bash', [join(root, 'scripts', 'test-server.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return built.status === 0 ? built.stdout.trim().split('\n').at(-1) : undefined;
+}
+
+async function tryFerretDb(log: (line: string) => void): Promise<RunningServer | string> {
+  const bin = ferretBinary() ?? buildFerretDb(log);
+  if (!bin) return 'no binary (FERRETDB_BIN, .cache/, ferretdb on PATH), and building one failed';
   const dataDir = mkdtempSync(join(tmpdir(), 'bulkwright-ferretdb-'));
   const port = await freePort();
   const child = spawn(
