@@ -3,9 +3,10 @@
  * against their own fields; other operators ($inc, $push…) and pipelines pass through as given.
  */
 import type { Document } from 'mongodb';
+import { z } from 'zod';
 import type { ValidationIssue } from '../report/failure.js';
 import type { PrepareContext } from './prepare-insert.js';
-import { schemaAtPath } from './schema-at-path.js';
+import { type PathLookup, schemaAtPath } from './schema-at-path.js';
 import { type Checked, isPlainObject, validateWith, validationFailure } from './validate.js';
 
 type UpdateBody = { filter: Document; update: Document | Document[]; upsert?: boolean } & Document;
@@ -58,7 +59,7 @@ export function prepareUpdateOp(ctx: PrepareContext, op: UpdateLike, index: numb
       }
       const parsed: Record<string, unknown> = {};
       for (const [path, value] of Object.entries(fields)) {
-        const lookup = schemaAtPath(ctx.model.schema, path);
+        const lookup = libraryField(ctx, path) ?? schemaAtPath(ctx.model.schema, path);
         if (lookup === undefined) {
           issues.push({
             path: ['update', operator, path],
@@ -109,6 +110,16 @@ function prepareReplace(
     replacement.updatedAt = ctx.now;
   }
   return { ok: true, value: { replaceOne: { ...body, replacement } } };
+}
+
+const date = z.date();
+const dateOrNull = z.date().nullable();
+
+/** Fields the library maintains are valid update targets even when the schema does not list them. */
+function libraryField(ctx: PrepareContext, path: string): PathLookup {
+  if (ctx.model.softDelete && path === 'deletedAt') return { schema: dateOrNull };
+  if (ctx.model.timestamps && (path === 'createdAt' || path === 'updatedAt')) return { schema: date };
+  return undefined;
 }
 
 export function checkFilter(body: unknown, index: number, op: unknown): Checked<never> | undefined {
