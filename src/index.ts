@@ -31,18 +31,9 @@ export { BulkWriteFailure, BulkwrightError } from './report/errors.js';
 export type { Applied, Failure, ValidationIssue } from './report/failure.js';
 export { ClientCode, FailureKind } from './report/failure.js';
 export type { BatchTiming, BulkReport, Counts, Operation, ReportStats } from './report/report.js';
+export * from './stream/index.js';
 export { type StreamSource, streamInsert } from './stream/stream-insert.js';
 export type { StreamInsertOptions } from './stream/stream-options.js';
-export type {
-  CheckpointStore,
-  DeadLetter,
-  DeadLetterSink,
-  RejectionKind,
-  SourceRecord,
-  StreamMode,
-  StreamProgress,
-  StreamReport,
-} from './stream/types.js';
 export { bulkDelete, type DeleteOptions } from './verbs/bulk-delete.js';
 export { bulkInsert } from './verbs/bulk-insert.js';
 export { bulkUpdate } from './verbs/bulk-update.js';
