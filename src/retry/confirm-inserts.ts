@@ -22,9 +22,19 @@ export async function confirmOwnInserts(
       (f.op as Extract<PlannedOp['op'], { insertOne: unknown }>).insertOne.document,
     ]),
   );
-  const stored = await collection
-    .find({ _id: { $in: [...sent.values()].map((d) => d._id as unknown) } } as Document)
-    .toArray();
+  let stored: Document[];
+  try {
+    stored = await collection
+      .find({ _id: { $in: [...sent.values()].map((d) => d._id as unknown) } } as Document)
+      .toArray();
+  } catch {
+    // The lookup rides the same faulty network: if it fails, nothing is learnt. The ops stay as
+    // they were before this try (outcome unknown, retryable), for the next attempt to confirm.
+    return {
+      ...outcome,
+      failures: outcome.failures.map((f) => (sent.has(f.index) ? (previous.get(f.index) ?? f) : f)),
+    };
+  }
   const confirmed = new Set<number>();
   for (const [index, doc] of sent) {
     const normalized = BSON.deserialize(BSON.serialize(doc));

@@ -109,7 +109,8 @@ export async function* streamInsert(
     const task = runBatch(collection, items, sequence++, o, settings).then(
       (result) => void completed.push(result),
       (error: unknown) => {
-        fatal ??= error instanceof Error ? error : new Error(String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `a batch failed: ${message}`, { cause: error });
       },
     );
     inFlight.add(task);
