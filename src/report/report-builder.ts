@@ -22,6 +22,8 @@ export class ReportBuilder {
   private readonly notAttempted = new Map<number, PlannedOp>();
   private readonly timings: BatchTiming[] = [];
   private attempts = 1;
+  /** Inputs with an outcome: planned-out failures, first-try chunks, and what was not attempted. */
+  private settled = 0;
   private readonly started = performance.now();
 
   constructor(
@@ -48,12 +50,19 @@ export class ReportBuilder {
     return builder;
   }
 
+  /** Failures found while planning: they settle their inputs without a round trip. */
+  addPlanFailures(failures: readonly Failure[]): void {
+    this.addFailures(failures);
+    this.settled += failures.length;
+  }
+
   addFailures(failures: readonly Failure[]): void {
     for (const failure of failures) this.failures.set(failure.index, failure);
   }
 
   addNotAttempted(ops: readonly PlannedOp[]): void {
     for (const planned of ops) this.notAttempted.set(planned.index, planned);
+    this.settled += ops.length;
   }
 
   addChunk(chunk: readonly PlannedOp[], outcome: ChunkOutcome, ms: number, attempt: number): void {
@@ -74,8 +83,9 @@ export class ReportBuilder {
     this.addFailures(outcome.failures);
     if (outcome.notAttempted.length > 0) {
       const wanted = new Set(outcome.notAttempted);
-      this.addNotAttempted(chunk.filter((p) => wanted.has(p.index)));
+      for (const p of chunk) if (wanted.has(p.index)) this.notAttempted.set(p.index, p);
     }
+    if (attempt === 1) this.settled += chunk.length;
     this.timings.push({
       firstIndex: chunk[0]?.index ?? -1,
       ops: chunk.length,
@@ -97,7 +107,7 @@ export class ReportBuilder {
 
   /** Inputs with a final outcome so far. */
   get done(): number {
-    return this.timings.reduce((n, t) => n + t.ops, 0) + this.notAttempted.size;
+    return this.settled;
   }
 
   /**

@@ -82,7 +82,7 @@ async function runPlain(
 
 /** Plan failures count as failures at once; an ordered run sends nothing past the first one. */
 function startOrdered(builder: ReportBuilder, plan: Plan, ordered: boolean): readonly PlannedOp[] {
-  builder.addFailures(plan.failures);
+  builder.addPlanFailures(plan.failures);
   const first = plan.failures[0];
   if (!ordered || !first) return plan.ops;
   builder.addNotAttempted(plan.ops.filter((p) => p.index > first.index));

@@ -173,15 +173,22 @@ describe('bulkInsert', () => {
     expect(stored?.updatedAt).toEqual(stored?.createdAt);
   });
 
-  it('reports progress after every batch', async () => {
+  it('reports progress after every batch, counting inputs settled without a round trip', async () => {
     const users = await usersModel(t.db, 'progress');
-    const seen: number[] = [];
-    await bulkInsert(
-      users,
-      Array.from({ length: 7 }, (_, i) => user(i)),
-      { batchSize: 3, onProgress: (p) => seen.push(p.done) },
-    );
-    expect(seen).toEqual([3, 6, 7]);
+    const seen: [number, number][] = [];
+    const docs: unknown[] = Array.from({ length: 8 }, (_, i) => user(i));
+    docs[1] = { email: 'invalid' };
+    await bulkInsert(users, docs as never[], {
+      batchSize: 3,
+      ordered: false,
+      concurrency: 1,
+      onProgress: (p) => seen.push([p.done, p.total]),
+    });
+    expect(seen).toEqual([
+      [4, 8],
+      [7, 8],
+      [8, 8],
+    ]);
   });
 
   it('checks options before any I/O, naming the option and what it got', async () => {
