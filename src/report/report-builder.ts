@@ -174,3 +174,13 @@ export class ReportBuilder {
 }
 
 export const pendingKey = Symbol('bulkwright.pendingOps');
+
+/** A copy of a report with some fields replaced, keeping what `retryFailed` needs. */
+export function patchReport<R extends BulkReport>(report: R, patch: Partial<BulkReport>): R {
+  const patched = { ...report, ...patch };
+  Object.defineProperty(patched, pendingKey, {
+    value: (report as { [pendingKey]?: unknown })[pendingKey],
+    enumerable: false,
+  });
+  return patched;
+}

@@ -2,6 +2,7 @@ import type { AnyModel, DocOf, IdOfModel } from '../model/define-model.js';
 import type { DeleteOp, TypedFilter } from '../model/typed-ops.js';
 import type { BulkOptions } from '../plan/options.js';
 import type { BulkReport } from '../report/report.js';
+import { patchReport } from '../report/report-builder.js';
 import { runBulk } from './run-bulk.js';
 
 export interface DeleteOptions extends BulkOptions {
@@ -22,10 +23,9 @@ export async function bulkDelete<M extends AnyModel>(
   const report = await runBulk(model, ops, 'delete', options, { hard });
   if (!model.softDelete || hard) return report as BulkReport<IdOfModel<M>, DeleteOp<DocOf<M>>>;
   // Soft deletes ran as updates: what they modified is what they deleted.
-  return {
-    ...report,
+  return patchReport(report, {
     deletedCount: report.modifiedCount,
     matchedCount: 0,
     modifiedCount: 0,
-  } as BulkReport<IdOfModel<M>, DeleteOp<DocOf<M>>>;
+  }) as BulkReport<IdOfModel<M>, DeleteOp<DocOf<M>>>;
 }
