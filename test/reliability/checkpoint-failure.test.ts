@@ -1,0 +1,67 @@
+/**
+ * A checkpoint store that fails mid-run (a collection checkpoint on a server that just died, a
+ * full disk under a file checkpoint). Found by server-kill.test.ts: with `collectionCheckpoint`,
+ * a SIGKILL of the server made streamInsert throw the driver's raw MongoNetworkError from the
+ * checkpoint's `save`, out of the middle of the generator. The stream's contract for a lost
+ * server is its own BW_STREAM_ABORTED, after the batches in flight have settled and the
+ * dead-letter sink has been closed (flushed): a CLI that exits on the error must not lose the
+ * dead letters it already accepted, nor leave batches writing behind its back.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type CheckpointStore, type DeadLetter, defineModel, streamInsert } from '../../src/index.js';
+import { useTestDb } from '../support/db.js';
+import { drain } from '../support/drain.js';
+
+const t = useTestDb('rel_checkpoint_failure');
+
+describe('a checkpoint save that fails mid-run', () => {
+  it('ends the stream with a BulkwrightError after closing the dead-letter sink and settling the batches in flight', async () => {
+    const model = defineModel({
+      collection: 'c',
+      schema: z.object({ k: z.number().int() }),
+      db: t.db,
+    });
+    let saves = 0;
+    const checkpoint: CheckpointStore = {
+      load: async () => undefined,
+      save: async () => {
+        if (++saves === 1)
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+      },
+      clear: async () => {},
+    };
+    const letters: DeadLetter[] = [];
+    let closed = false;
+    const deadLetter = {
+      write: (l: DeadLetter) => void letters.push(l),
+      close: async () => {
+        closed = true;
+      },
+    };
+    function* records() {
+      for (let k = 1; k <= 3000; k++) yield k === 10 ? { k: 'ten' } : { k };
+    }
+    const error = await drain(
+      streamInsert(model, records(), {
+        batchSize: 250,
+        concurrency: 3,
+        checkpoint,
+        idNamespace: 'checkpoint-failure',
+        deadLetter,
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(saves).toBe(1);
+    // Today: the raw Error from `save` (code ECONNREFUSED), the sink never closed.
+    expect(error).toMatchObject({ name: 'BulkwrightError' });
+    expect(closed).toBe(true);
+    expect(letters.map((l) => l.position)).toEqual([10]);
+    // Nothing keeps writing after the call has failed.
+    const settled = Number((await t.db.command({ collStats: 'c' })).count);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(Number((await t.db.command({ collStats: 'c' })).count)).toBe(settled);
+  });
+});
