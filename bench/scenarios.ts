@@ -1,0 +1,140 @@
+/**
+ * What runs, at which scale: the full plan from the benchmark issue (scaled where FerretDB cannot do
+ * it in reasonable time, and saying so), and a --quick plan for a CI smoke check.
+ */
+import type { ChildId } from './children.js';
+import type { DocKind } from './data.js';
+import type { InProcessId } from './impls.js';
+import type { MixedPlan } from './mixed.js';
+
+export type ImplId = InProcessId | ChildId;
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly task: 'insert' | 'mixed' | 'stream';
+  readonly kind: DocKind;
+  /** Documents (insert, stream) or ops (mixed). */
+  readonly count: number;
+  readonly impls: readonly ImplId[];
+  /** Ratios are to this implementation, measured in the same runs. */
+  readonly baseline: ImplId;
+  /** Implementations that run on fewer documents, scaled (one-by-one insertOne). */
+  readonly scaled?: Partial<Record<ImplId, number>>;
+  readonly mixed?: MixedPlan;
+  /** Overrides --runs (the multi-million flatness check runs once). */
+  readonly runs?: number;
+  readonly note?: string;
+}
+
+export const LABELS: Record<ImplId, string> = {
+  driver: 'raw driver',
+  'driver-insertOne': 'driver insertOne loop',
+  mongoose: 'Mongoose',
+  'mongoose-lean': 'Mongoose lean',
+  bulkwright: 'bulkwright (Zod)',
+  'bulkwright-novalidate': 'bulkwright validate:false',
+  'mongoimport-j1': 'mongoimport -j 1',
+  'mongoimport-j4': 'mongoimport -j 4',
+  'bulkwright-cli': 'bulkwright CLI',
+  'bulkwright-cli-tsx': 'bulkwright CLI (tsx)',
+  'plain-loop': 'plain Node loop',
+};
+
+const INSERT_IMPLS: readonly ImplId[] = [
+  'driver',
+  'bulkwright',
+  'bulkwright-novalidate',
+  'mongoose',
+  'mongoose-lean',
+  'driver-insertOne',
+  'mongoimport-j1',
+  'mongoimport-j4',
+];
+
+export function scenarios(quick: boolean): Scenario[] {
+  const n = quick
+    ? { small: 5_000, medium: 2_000, one: 500 }
+    : { small: 100_000, medium: 100_000, one: 10_000 };
+  const mixed: MixedPlan = quick
+    ? { seed: 100, ops: 300, batchSize: 20 }
+    : { seed: 1_000, ops: 3_000, batchSize: 20 };
+  const stream = quick ? [10_000, 30_000] : [100_000, 1_000_000];
+  const list: Scenario[] = [
+    {
+      id: 'insert-small',
+      title: `Insert ${n.small.toLocaleString('en')} small documents (~200 B)`,
+      task: 'insert',
+      kind: 'small',
+      count: n.small,
+      impls: INSERT_IMPLS,
+      baseline: 'driver',
+      scaled: { 'driver-insertOne': n.one },
+    },
+    {
+      id: 'insert-medium',
+      title: `Insert ${n.medium.toLocaleString('en')} medium documents (~2 KB, nested)`,
+      task: 'insert',
+      kind: 'medium',
+      count: n.medium,
+      impls: INSERT_IMPLS,
+      baseline: 'driver',
+      // Mongoose (hydrating and validating) inserts ~1k medium docs/s here: 100k would take 2 min a run.
+      scaled: { 'driver-insertOne': n.one, mongoose: n.mongooseMedium },
+      note: `Mongoose (non-lean) and the insertOne loop run on ${n.mongooseMedium.toLocaleString('en')} and ${n.one.toLocaleString('en')} documents (scaled), for time.`,
+    },
+    {
+      id: 'mixed',
+      title: `Mixed bulkWrite, ${mixed.ops.toLocaleString('en')} ops on a ${mixed.seed.toLocaleString('en')}-document collection`,
+      task: 'mixed',
+      kind: 'small',
+      count: mixed.ops,
+      impls: ['driver', 'bulkwright', 'bulkwright-novalidate', 'mongoose'],
+      baseline: 'driver',
+      mixed,
+      note:
+        "Scaled down from the issue's 50,000 ops: FerretDB scans the whole collection for every update, upsert and delete " +
+        `(~4 µs × collection size each), and deadlocks on an update command of 100 or more updates, so every ` +
+        `implementation sends bulkWrite calls of ${mixed.batchSize} ops. 20% inserts, 20% upserts (half new), ` +
+        'deletes on a quarter of the seeded ids, the rest updates. Client CPU per op does not depend on the server.',
+    },
+    {
+      id: `stream-${label(stream[0]!)}`,
+      title: `Streaming import of ${stream[0]!.toLocaleString('en')} NDJSON records`,
+      task: 'stream',
+      kind: 'small',
+      count: stream[0]!,
+      impls: ['plain-loop', 'bulkwright-cli', 'bulkwright-cli-tsx', 'mongoimport-j1', 'mongoimport-j4'],
+      baseline: 'plain-loop',
+    },
+    {
+      id: `stream-${label(stream[1]!)}`,
+      title: `Streaming import of ${stream[1]!.toLocaleString('en')} NDJSON records`,
+      task: 'stream',
+      kind: 'small',
+      count: stream[1]!,
+      impls: ['plain-loop', 'bulkwright-cli', 'mongoimport-j1', 'mongoimport-j4'],
+      baseline: 'plain-loop',
+    },
+  ];
+  if (!quick) {
+    list.push({
+      id: 'stream-3m',
+      title: 'Streaming import of 3,000,000 NDJSON records (memory flatness, one run)',
+      task: 'stream',
+      kind: 'small',
+      count: 3_000_000,
+      impls: ['plain-loop', 'bulkwright-cli'],
+      baseline: 'plain-loop',
+      runs: 1,
+      note: 'RSS from 100k to 1M grows even for a loop that keeps nothing (V8 sizes its heap to the load); flatness is judged from 1M to 3M.',
+    });
+  }
+  return list;
+}
+
+export function label(count: number): string {
+  return count >= 1_000_000 && count % 1_000_000 === 0
+    ? `${count / 1_000_000}m`
+    : `${Math.round(count / 1000)}k`;
+}
