@@ -54,8 +54,8 @@ const INSERT_IMPLS: readonly ImplId[] = [
 
 export function scenarios(quick: boolean): Scenario[] {
   const n = quick
-    ? { small: 5_000, medium: 2_000, one: 500 }
-    : { small: 100_000, medium: 100_000, one: 10_000 };
+    ? { small: 5_000, medium: 2_000, one: 500, mongooseMedium: 2_000 }
+    : { small: 100_000, medium: 100_000, one: 10_000, mongooseMedium: 20_000 };
   const mixed: MixedPlan = quick
     ? { seed: 100, ops: 300, batchSize: 20 }
     : { seed: 1_000, ops: 3_000, batchSize: 20 };
