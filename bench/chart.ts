@@ -33,7 +33,9 @@ export function renderChart(
     const x1 = LABEL_W;
     const x2 = LABEL_W + PANEL_W + GAP + 70;
     parts.push(`<text x="${x1}" y="${y + 6}" class="axis">docs/s (higher is better)</text>`);
-    parts.push(`<text x="${x2}" y="${y + 6}" class="axis">peak RSS, MB (lower is better)</text>`);
+    parts.push(
+      `<text x="${x2}" y="${y + 6}" class="axis">peak RSS, MB (lower is better; in-process rows include their input array)</text>`,
+    );
     y += 12;
     for (const r of shown) {
       const label = `${LABELS[r.impl]}${r.n !== scenario.count ? ` (${r.n.toLocaleString('en')})` : ''}`;

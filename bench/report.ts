@@ -138,10 +138,15 @@ function renderMarkdown(
   const missed = targets.filter((t) => t.met === false);
   if (missed.length > 0) {
     p('', '### Why the missed targets were missed', '');
+    const said = new Map<string, string>();
     for (const t of missed) {
-      p(
-        `- **${t.target}** (${t.scenario}, ${t.measured}): ${t.explanation ?? 'not yet explained; see the profile notes below.'}`,
-      );
+      const first = t.explanation ? said.get(t.explanation) : undefined;
+      const why = first
+        ? `same cause as “${first}” above.`
+        : (t.explanation ??
+          'not explained yet: profile it (`node --cpu-prof`) and add an entry to bench/explanations.ts.');
+      if (t.explanation && !first) said.set(t.explanation, `${t.target}, ${t.scenario}`);
+      p(`- **${t.target}** (${t.scenario}, ${t.measured}): ${why}`);
     }
   }
   for (const { scenario, rows } of blocks) {

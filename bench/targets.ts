@@ -95,7 +95,6 @@ export function checkTargets(summaries: Summaries): TargetResult[] {
   }
   const mixedRaw = row(summaries, 'mixed', 'driver');
   const mixedZod = row(summaries, 'mixed', 'bulkwright');
-  const mixedMongoose = row(summaries, 'mixed', 'mongoose');
   if (summaries.has('mixed')) {
     add({
       id: 'throughput-raw',
@@ -116,16 +115,6 @@ export function checkTargets(summaries: Summaries): TargetResult[] {
           ? `${fmt(mixedZod.cpuUsPerDoc, 1)} vs ${fmt(mixedRaw.cpuUsPerDoc, 1)} µs/op = ${fmt(mixedZod.cpuRatio)}x`
           : 'n/a',
       met: mixedZod && mixedRaw ? mixedZod.cpuRatio <= 2 : undefined,
-    });
-    add({
-      id: 'throughput-mongoose',
-      target: 'throughput (Zod) ≥ 3x Mongoose bulkWrite',
-      scenario: 'mixed',
-      measured:
-        mixedZod && mixedMongoose
-          ? `${rate(mixedZod.docsPerSec)} vs ${rate(mixedMongoose.docsPerSec)} = ${fmt(mixedZod.docsPerSec / mixedMongoose.docsPerSec)}x`
-          : 'n/a',
-      met: mixedZod && mixedMongoose ? mixedZod.docsPerSec >= 3 * mixedMongoose.docsPerSec : undefined,
     });
   }
 
