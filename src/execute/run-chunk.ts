@@ -80,8 +80,13 @@ async function splitOutUnsendable(
 
 function screen(planned: PlannedOp, maxBytes: number): Failure | undefined {
   try {
-    const size = BSON.calculateObjectSize(payloadOf(planned.op));
-    if (size < maxBytes) return undefined;
+    const payload = payloadOf(planned.op);
+    const size = BSON.calculateObjectSize(payload);
+    if (size < maxBytes) {
+      // Sizing does not check key names; encoding does (a NUL byte in a key, for one).
+      BSON.serialize(payload);
+      return undefined;
+    }
     const message = `document is ${size} bytes, over the server's maxBsonObjectSize of ${maxBytes}`;
     return clientFailure(
       planned.index,

@@ -95,11 +95,16 @@ export function outcomeFromError(
   // Per-op errors: an ordered chunk applied everything before its first error and nothing after.
   const firstError = writeErrors.length ? Math.min(...byLocal.keys()) : chunk.length;
   const reached = ordered ? firstError : chunk.length;
+  const unconfirmed = result && !ordered && !countsCover(chunk, byLocal, result) ? firstError : chunk.length;
   const inserted: number[] = [];
   const applied: PlannedOp[] = [];
   for (let local = 0; local < reached; local++) {
     if (byLocal.has(local)) continue;
     const planned = chunk[local]!;
+    if (local > unconfirmed) {
+      failures.push(notConfirmed(planned));
+      continue;
+    }
     applied.push(planned);
     if ('insertOne' in planned.op) inserted.push(planned.index);
   }
@@ -112,6 +117,40 @@ export function outcomeFromError(
     failures: sortByIndex(failures),
     notAttempted,
     stop: ordered && (writeErrors.length > 0 || concern !== undefined),
+  };
+}
+
+/**
+ * Every insert and upsert the server applied adds one to its counts. When they add up to fewer
+ * than the ops it reported no error for, it did not apply everything after its first error (a
+ * server may stop an unordered batch at a failing update): "no error" cannot be read as "applied".
+ */
+function countsCover(
+  chunk: readonly PlannedOp[],
+  failed: ReadonlyMap<number, unknown>,
+  result: BulkWriteResult,
+): boolean {
+  let inserts = 0;
+  let upserts = 0;
+  chunk.forEach((planned, local) => {
+    if (failed.has(local)) return;
+    const op = planned.op;
+    if ('insertOne' in op) inserts++;
+    else if (('updateOne' in op && op.updateOne.upsert) || ('replaceOne' in op && op.replaceOne.upsert))
+      upserts++;
+  });
+  return result.insertedCount >= inserts && result.matchedCount + result.upsertedCount >= upserts;
+}
+
+function notConfirmed(planned: PlannedOp): Failure {
+  return {
+    index: planned.index,
+    kind: FailureKind.transient,
+    code: ClientCode.outcomeUnknown,
+    message: 'outcome unknown: the server reported no error for this op, but its counts do not include it',
+    retryable: isReplaySafe(planned.op),
+    applied: 'unknown',
+    op: planned.op,
   };
 }
 

@@ -24,8 +24,10 @@ export async function confirmOwnInserts(
   );
   let stored: Document[];
   try {
+    const ids = [...sent.values()].map((d) => d._id as unknown);
+    // One batch, no getMore: a cursor may not outlive a connection the network just cut.
     stored = await collection
-      .find({ _id: { $in: [...sent.values()].map((d) => d._id as unknown) } } as Document)
+      .find({ _id: { $in: ids } } as Document, { batchSize: ids.length + 1 })
       .toArray();
   } catch {
     // The lookup rides the same faulty network: if it fails, nothing is learnt. The ops stay as

@@ -121,11 +121,23 @@ export async function* streamInsert(
   async function* drain(): AsyncGenerator<StreamProgress> {
     while (completed.length > 0) {
       const result = completed.shift()!;
-      await settle(result);
-      watermark.complete(result.sequence, result.items.at(-1)!.position);
-      if (options.checkpoint && !o.dryRun && watermark.value > savedPosition && !fatal) {
-        savedPosition = watermark.value;
-        await options.checkpoint.save(savedPosition);
+      try {
+        await settle(result);
+        // A batch whose dead letters could not be written is not acknowledged: the checkpoint stays.
+        if (fatal) continue;
+        watermark.complete(result.sequence, result.items.at(-1)!.position);
+        if (options.checkpoint && !o.dryRun && watermark.value > savedPosition) {
+          savedPosition = watermark.value;
+          await options.checkpoint.save(savedPosition);
+        }
+      } catch (error) {
+        // A dead-letter sink or checkpoint that fails stops the run the orderly way: batches in
+        // flight settle, the sink is closed, and the error surfaces as BW_STREAM_ABORTED.
+        const message = error instanceof Error ? error.message : String(error);
+        fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `could not record progress: ${message}`, {
+          cause: error,
+        });
+        continue;
       }
       n.batches++;
       yield progress();
@@ -311,11 +323,13 @@ async function replayedInserts(
     }
   }
   if (derived.size === 0) return new Set();
+  const ids = [...derived.values()];
+  // One batch, no getMore: a cursor may not outlive a connection the network just cut.
   const found = await collection
-    .find({ _id: { $in: [...derived.values()] } } as Document, { projection: { _id: 1 } })
+    .find({ _id: { $in: ids } } as Document, { projection: { _id: 1 }, batchSize: ids.length + 1 })
     .toArray();
-  const ids = new Set(found.map((d) => String(d._id)));
-  return new Set([...derived].filter(([, id]) => ids.has(String(id))).map(([position]) => position));
+  const present = new Set(found.map((d) => String(d._id)));
+  return new Set([...derived].filter(([, id]) => present.has(String(id))).map(([position]) => position));
 }
 
 function reasonOf(failure: Failure): DeadLetter['reason'] {

@@ -33,7 +33,7 @@ export interface StreamInsertOptions {
   readonly validate?: boolean;
   /** Parse, validate and dead-letter, but write nothing. @default false */
   readonly dryRun?: boolean;
-  /** Resend batches that failed in flight. @default { attempts: 5, delayMs: 200 } */
+  /** Resend batches that failed in flight. @default { attempts: 8, delayMs: 200 } (backoff 2, at most 5 s apart) */
   readonly retry?: boolean | RetryOptions;
   readonly writeConcern?: WriteConcernSettings;
   /** Stops pulling from the source; in-flight batches finish and the checkpoint is saved. */
@@ -94,7 +94,7 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
     batchSize: o.batchSize ?? 1000,
     batchBytes: o.batchBytes ?? 8 * 1024 * 1024,
     concurrency: ordered ? 1 : (o.concurrency ?? 2),
-    retry: resolveRetry(o.retry ?? { attempts: 5, delayMs: 200 }),
+    retry: resolveRetry(o.retry ?? { attempts: 8, delayMs: 200 }),
     validate: o.validate ?? true,
     dryRun: o.dryRun ?? false,
   };

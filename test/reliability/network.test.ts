@@ -26,6 +26,10 @@ beforeAll(async () => {
   client = await MongoClient.connect(proxy.uri(t.uri), {
     retryWrites: false,
     serverSelectionTimeoutMS: 5000,
+    // Seen here: after a burst of dropped connections the driver's monitor could go on without
+    // reconnecting for the whole test (no new connection reached the proxy for 50 s); a short
+    // heartbeat brings it back within the retry budget.
+    heartbeatFrequencyMS: 500,
   });
 });
 afterAll(async () => {
@@ -163,7 +167,13 @@ describe('streamInsert of 50,000 generated records through the faulty proxy (ret
       }
     }
     const { events, report } = await drain(
-      streamInsert(model('stream'), records(), { batchSize: 1000, concurrency: 4 }),
+      // Each cut also fails the other batches in flight (the driver clears the pool), so at this
+      // fault rate a batch can lose several tries in a row: give it the budget a flaky link needs.
+      streamInsert(model('stream'), records(), {
+        batchSize: 1000,
+        concurrency: 4,
+        retry: { attempts: 12, delayMs: 50, maxDelayMs: 500 },
+      }),
     );
     proxy.faultEvery(null);
     expect(proxy.cuts.length - cutsBefore).toBeGreaterThanOrEqual(3);

@@ -169,7 +169,7 @@ async function* toRecords(
   // csv-parse may report several errors for one row (a bad closing quote, then the quote left
   // open), each with the row's raw text so far: a skip is held until the next item shows whether
   // it continues the same row.
-  let held: { position: number; raw: string; message: string } | undefined;
+  let held: { position: number; raw: string; message: string; lines: unknown } | undefined;
   const release = (): SourceRecord[] => {
     if (!held) return [];
     const { position, raw, message } = held;
@@ -179,7 +179,8 @@ async function* toRecords(
   for await (const item of parsed) {
     if ('skipped' in item) {
       const raw = trimBreaks(item.raw ?? '');
-      if (held && raw.startsWith(held.raw)) {
+      // Only a report from the same line continues the held row: the next row can share its prefix.
+      if (held && item.skipped.lines === held.lines && raw.startsWith(held.raw)) {
         extraLines += countCrlf(raw.slice(held.raw.length));
         held.raw = raw;
         continue;
@@ -187,7 +188,12 @@ async function* toRecords(
       yield* release();
       extraLines += countCrlf(raw);
       lastLine = Number(item.skipped.lines ?? lastLine + 1) - extraLines;
-      held = { position: lastLine - countBreaks(raw), raw, message: item.skipped.message };
+      held = {
+        position: lastLine - countBreaks(raw),
+        raw,
+        message: item.skipped.message,
+        lines: item.skipped.lines,
+      };
       continue;
     }
     yield* release();
