@@ -118,7 +118,22 @@ function hasOperatorKey(value: unknown): boolean {
   return Object.keys(value).some((k) => k.startsWith('$') || hasOperatorKey(value[k]));
 }
 
-/** The same 12 bytes for the same (source, position), in every run. */
+let lastNamespace: string | undefined;
+let lastPrefix: Buffer | undefined;
+
+/**
+ * The same 12 bytes for the same (source, position), in every run: 6 bytes of a digest of the
+ * source's name, then the position as a 48-bit integer. The digest is taken once per source, not
+ * per record (a hash per record cost ~2.5 µs a document); two sources collide in a collection only
+ * if their 48-bit digests do.
+ */
 export function positionId(namespace: string, position: number): ObjectId {
-  return new ObjectId(createHash('sha1').update(`${namespace}\0${position}`).digest().subarray(0, 12));
+  if (namespace !== lastNamespace) {
+    lastPrefix = createHash('sha1').update(namespace).digest().subarray(0, 6);
+    lastNamespace = namespace;
+  }
+  const bytes = Buffer.allocUnsafe(12);
+  lastPrefix!.copy(bytes, 0);
+  bytes.writeUIntBE(position, 6, 6);
+  return new ObjectId(bytes);
 }
