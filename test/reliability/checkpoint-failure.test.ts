@@ -1,11 +1,12 @@
 /**
- * A checkpoint store that fails mid-run (a collection checkpoint on a server that just died, a
- * full disk under a file checkpoint). Found by server-kill.test.ts: with `collectionCheckpoint`,
- * a SIGKILL of the server made streamInsert throw the driver's raw MongoNetworkError from the
- * checkpoint's `save`, out of the middle of the generator. The stream's contract for a lost
- * server is its own BW_STREAM_ABORTED, after the batches in flight have settled and the
- * dead-letter sink has been closed (flushed): a CLI that exits on the error must not lose the
- * dead letters it already accepted, nor leave batches writing behind its back.
+ * A checkpoint store or dead-letter sink that fails mid-run (a collection checkpoint on a server
+ * that just died, a full disk under a file checkpoint or dead-letter file). Found by
+ * server-kill.test.ts: with `collectionCheckpoint`, a SIGKILL of the server made streamInsert
+ * throw the driver's raw MongoNetworkError from the checkpoint's `save`, out of the middle of the
+ * generator. Fixed in src/stream/stream-insert.ts (`drain`); these are its regression tests. The
+ * stream's contract for a lost server is its own BW_STREAM_ABORTED, after the batches in flight
+ * have settled and the dead-letter sink has been closed (flushed): a CLI that exits on the error
+ * must not lose the dead letters it already accepted, nor leave batches writing behind its back.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -55,13 +56,63 @@ describe('a checkpoint save that fails mid-run', () => {
       (e: unknown) => e,
     );
     expect(saves).toBe(1);
-    // Today: the raw Error from `save` (code ECONNREFUSED), the sink never closed.
-    expect(error).toMatchObject({ name: 'BulkwrightError' });
+    // Was: the raw Error from `save` (code ECONNREFUSED), the sink never closed.
+    expect(error).toMatchObject({ name: 'BulkwrightError', code: 'BW_STREAM_ABORTED' });
     expect(closed).toBe(true);
     expect(letters.map((l) => l.position)).toEqual([10]);
     // Nothing keeps writing after the call has failed.
     const settled = Number((await t.db.command({ collStats: 'c' })).count);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(Number((await t.db.command({ collStats: 'c' })).count)).toBe(settled);
+  });
+});
+
+describe('a dead-letter sink whose write fails mid-run', () => {
+  it('ends the stream with BW_STREAM_ABORTED after closing the sink, and never checkpoints past the unrecorded rejection', async () => {
+    const model = defineModel({
+      collection: 'd',
+      schema: z.object({ k: z.number().int() }),
+      db: t.db,
+    });
+    const saved: number[] = [];
+    const checkpoint: CheckpointStore = {
+      load: async () => undefined,
+      save: async (position) => void saved.push(position),
+      clear: async () => {},
+    };
+    let writes = 0;
+    let closed = false;
+    const deadLetter = {
+      write: async (_l: DeadLetter) => {
+        writes++;
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+      close: async () => {
+        closed = true;
+      },
+    };
+    function* records() {
+      for (let k = 1; k <= 3000; k++) yield k === 600 ? { k: 'six hundred' } : { k };
+    }
+    const error = await drain(
+      streamInsert(model, records(), {
+        batchSize: 250,
+        concurrency: 3,
+        checkpoint,
+        idNamespace: 'dead-letter-failure',
+        deadLetter,
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(writes).toBe(1);
+    expect(error).toMatchObject({ name: 'BulkwrightError', code: 'BW_STREAM_ABORTED' });
+    expect(closed).toBe(true);
+    // Record 600 was rejected but its dead letter not written: a resume must see it again.
+    expect(saved.every((p) => p < 600)).toBe(true);
+    const settled = Number((await t.db.command({ collStats: 'd' })).count);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(Number((await t.db.command({ collStats: 'd' })).count)).toBe(settled);
   });
 });

@@ -55,8 +55,8 @@ describe('a failed confirm lookup after a resend', () => {
       ordered: false,
       retry: { attempts: 2, delayMs: 1 },
     });
-    // Today: rejects with the lookup's MongoServerError ("no such command: 'find'") and the
-    // report, which knew the three ops were possibly written, is gone.
+    // Was (before 68fd4f5): rejected with the lookup's MongoServerError ("no such command:
+    // 'find'"), and the report, which knew the three ops were possibly written, was gone.
     const report = await run;
     expect(server.writes.length - before).toBe(2);
     expect(report.insertedCount + report.failures.length).toBe(3);

@@ -174,12 +174,13 @@ describe("a record's own `$`-keys never become update operators", () => {
   }
 });
 
-describe('accounting when the server stops a batch of upserts at a failing op (src bug on FerretDB)', () => {
+describe('regression: accounting when the server stops a batch of upserts at a failing op (FerretDB)', () => {
   it('a rejected upsert does not make the rest of its batch vanish: read = written + rejected', async () => {
     // FerretDB (no perOpUpdateErrors) answers a failing update/replace op with one error at index
-    // 0 and does not apply the later ops of the batch, even unordered. The adapter takes every op
-    // without a write error as applied, and the stream counts `written` from the server's counts:
-    // record 2 ends up neither written nor dead-lettered. Passes on MongoDB.
+    // 0 and does not apply the later ops of the batch, even unordered. The adapter took every op
+    // without a write error as applied, so record 2 ended up neither written nor dead-lettered.
+    // Now (src/report/bulk-write-error.ts `countsCover`) ops the server's counts do not cover are
+    // outcome-unknown, retryable when replay-safe. On MongoDB record 2 is simply written.
     const r = await attack(
       'batch_hole',
       'upsert',

@@ -153,7 +153,7 @@ describe(`unordered bulkInsert of ${N.toLocaleString('en')} documents through a 
   });
 });
 
-describe('streamInsert of 50,000 generated records through the faulty proxy (retry by default)', () => {
+describe('streamInsert of 50,000 generated records through the faulty proxy (retry on)', () => {
   it('exactly once: every record written, none twice, report ok', async () => {
     const cutsBefore = proxy.cuts.length;
     proxy.faultEvery({ replies: 12 });

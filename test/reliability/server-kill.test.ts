@@ -101,7 +101,7 @@ async function importWithKills(collection: string, checkpoint: () => CheckpointS
     }
     expect(killedAt, `kill point ${point} reached`).toBeGreaterThanOrEqual(0);
     // The expected crash is BW_STREAM_ABORTED (retries exhausted). A checkpoint kept on the dead
-    // server can fail first, with the driver's network error: see checkpoint-failure.test.ts.
+    // server can fail first: that too must surface as BW_STREAM_ABORTED (checkpoint-failure.test.ts).
     expect(crashKind(error), `the run killed at ${killedAt} crashed: ${String(error)}`).not.toBe('other');
     await ferret.restart();
     crashes.push({ killedAt, kind: crashKind(error), resumedFrom: await checkpoint().load() });
@@ -180,6 +180,8 @@ describe.skipIf(!hasBinary)(
         [3000, 12_500],
       );
       expect(crashes).toHaveLength(2);
+      // Even when the checkpoint's own `save` hits the dead server first: the stream's own abort.
+      expect(crashes.map((c) => c.kind)).toEqual(['aborted', 'aborted']);
       expect(crashes.every((c) => c.resumedFrom !== undefined && c.resumedFrom > 0)).toBe(true);
       expect(report.resumedFrom).toBe(crashes.at(-1)!.resumedFrom);
       const docs = await sortedDocs('coll_cp');
