@@ -103,7 +103,8 @@ async function tryMemoryServer(): Promise<RunningServer | string> {
   }
 }
 
-function ferretBinary(): string | undefined {
+/** The FerretDB binary to start: FERRETDB_BIN, the one built into .cache/, or `ferretdb` on PATH. */
+export function ferretBinary(): string | undefined {
   if (process.env.FERRETDB_BIN) return process.env.FERRETDB_BIN;
   const cached = join(root, '.cache', `ferretdb-${ferretVersion}`, 'ferretdb');
   if (existsSync(cached)) return cached;
@@ -126,20 +127,7 @@ async function tryFerretDb(log: (line: string) => void): Promise<RunningServer |
   if (!bin) return 'no binary (FERRETDB_BIN, .cache/, ferretdb on PATH), and building one failed';
   const dataDir = mkdtempSync(join(tmpdir(), 'bulkwright-ferretdb-'));
   const port = await freePort();
-  const child = spawn(
-    bin,
-    [
-      '--handler=sqlite',
-      // FerretDB writes a state.json into its state dir (the cwd by default): keep it in the temp dir.
-      `--state-dir=${dataDir}`,
-      `--sqlite-url=file:${dataDir}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child = spawn(bin, ferretArgs(dataDir, port), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
@@ -170,7 +158,21 @@ async function tryFerretDb(log: (line: string) => void): Promise<RunningServer |
   return 'did not accept connections within 15 s';
 }
 
-function freePort(): Promise<number> {
+/** FerretDB's command line: SQLite in `dataDir`, loopback only, no telemetry, no debug listener. */
+export function ferretArgs(dataDir: string, port: number): string[] {
+  return [
+    '--handler=sqlite',
+    // FerretDB writes a state.json into its state dir (the cwd by default): keep it in the data dir.
+    `--state-dir=${dataDir}`,
+    `--sqlite-url=file:${dataDir}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--telemetry=disable',
+    '--debug-addr=-',
+    '--log-level=error',
+  ];
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -3,23 +3,11 @@
  * owns, so it can be SIGKILLed mid-write and started again on the same data. Loopback only; the
  * child is killed when the test process exits, and `stop()` removes nothing the caller did not ask.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { MongoClient } from 'mongodb';
+import { ferretArgs, ferretBinary, freePort } from '../../scripts/server.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** The FerretDB binary scripts/server.ts would use (FERRETDB_BIN, .cache/, PATH), or undefined. */
-export function ferretBinary(): string | undefined {
-  if (process.env.FERRETDB_BIN) return process.env.FERRETDB_BIN;
-  const cached = join(root, '.cache', 'ferretdb-v1.24.2', 'ferretdb');
-  if (existsSync(cached)) return cached;
-  const which = spawnSync('sh', ['-c', 'command -v ferretdb'], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
+export { ferretBinary };
 
 export interface FerretProcess {
   readonly port: number;
@@ -59,19 +47,7 @@ export async function startFerret(options: FerretOptions): Promise<FerretProcess
   let child: ChildProcess | undefined;
 
   const launch = async () => {
-    const started = spawn(
-      binary,
-      [
-        '--handler=sqlite',
-        `--state-dir=${dataDir}`,
-        `--sqlite-url=file:${dataDir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        '--telemetry=disable',
-        '--debug-addr=-',
-        '--log-level=error',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const started = spawn(binary, ferretArgs(dataDir, port), { stdio: ['ignore', 'ignore', 'pipe'] });
     child = started;
     alive.add(started);
     started.once('exit', () => alive.delete(started));
@@ -135,16 +111,4 @@ export async function startFerret(options: FerretOptions): Promise<FerretProcess
       clearTimeout(timer);
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
