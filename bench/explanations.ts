@@ -39,7 +39,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'same server: 9.5–16.6 s wall with the checkpoint, 6.2–11.5 s with `--no-checkpoint` (the plain loop: 6.7–7.3 s), and ' +
     '~0.35 s less CPU. (2) Client CPU: about twice the plain loop’s per record. A profile of 50,000 records (1.28 s CPU ' +
     'against 0.69 s; `JSON.parse` costs the same in both): `positionId` in src/stream/record-op.ts, a SHA-1 per record for ' +
-    'the deterministic `_id` (125 ms); the bulk path and its GC (GC 289 vs 111 ms; driver frames 437 vs 99 ms: ' +
+    'the deterministic `_id` (125 ms; since changed in c514ecb to hash the source name once); the bulk path and its GC (GC 289 vs 111 ms; driver frames 437 vs 99 ms: ' +
     '`{ insertOne }` wrappers, 4 concurrent chunks, the checkpoint writes); the loose model’s Zod pass (`handleCatchall`, ' +
     '33 ms) although it checks nothing; and loading cli-progress even with `--quiet` (src/cli/progress.ts module body, ' +
     '81 ms). On 2 cores shared with the server, client CPU is taken from the server. mongoimport -j 4 overlaps parsing ' +
