@@ -3,12 +3,13 @@
  * again with --resume until it finishes; the collection must equal an uninterrupted import's
  * (same count, same content: no duplicate, no gap).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { importArgs, spawnCli } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 
 const t = useTestDb('cli_resume');
@@ -36,20 +37,10 @@ beforeAll(async () => {
 });
 
 function cli(collection: string, extra: string[] = []): ChildProcess {
-  return spawn(
-    process.execPath,
+  // This process's environment as it is (MONGODB_URI and colours included), and its cwd.
+  return spawnCli(
     [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'import',
-      file,
-      '--uri',
-      t.uri,
-      '--db',
-      t.db.databaseName,
-      '--collection',
-      collection,
+      ...importArgs(file, t.uri, t.db.databaseName, collection),
       '--batch-size',
       '500',
       '--concurrency',
@@ -59,7 +50,7 @@ function cli(collection: string, extra: string[] = []): ChildProcess {
       join(dir, `${collection}.rejected.ndjson`),
       ...extra,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: process.env },
   );
 }
 

@@ -3,17 +3,22 @@
  * test server. Every run uses a connection string with a password (PLAIN auth accepts any), and
  * every run's output is searched for it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CliRun,
+  cliEnv,
+  collectCli,
+  repoRoot as repo,
+  runCli,
+  spawnCli,
+  uriWithSecret,
+} from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 
-const repo = resolve(fileURLToPath(import.meta.url), '../../..');
-const main = join(repo, 'src/cli/main.ts');
-const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
 const SECRET = 's3cretPW-9f2c';
 /** Starts every ANSI escape sequence (a bar's cursor moves, colours). */
 const ESC = String.fromCharCode(27);
@@ -23,55 +28,13 @@ let work: string;
 /** Holds the model module: inside the repository, so that `zod` resolves from its node_modules. */
 let models: string;
 
-/** The server's URI with a user and password added (FerretDB's PLAIN auth takes any password). */
-function uriWithSecret(base: string = t.uri, port?: number): string {
-  const url = new URL(base);
-  url.username = 'bwuser';
-  url.password = SECRET;
-  if (port !== undefined) url.port = String(port);
-  url.searchParams.set('authMechanism', 'PLAIN');
-  url.searchParams.set('authSource', '$external');
-  return url.toString();
-}
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function start(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const { MONGODB_URI: _ignored, ...rest } = process.env;
-  return spawn(process.execPath, ['--import', tsx, main, ...args], {
-    cwd: work,
-    env: { ...rest, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function finish(child: ChildProcess, onStderr?: (text: string) => void): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    onStderr?.(stderr);
-  });
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const run = await finish(start(args, env));
+async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const run = await runCli(args, { cwd: work, env: cliEnv(env) });
   expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
   return run;
 }
 
-function target(collection: string, uri = uriWithSecret()): string[] {
+function target(collection: string, uri = uriWithSecret(t.uri, SECRET)): string[] {
   return ['--uri', uri, '--db', t.db.databaseName, '--collection', collection];
 }
 
@@ -215,13 +178,13 @@ describe('bulkwright import', () => {
     const refused = await cli([
       'import',
       file,
-      ...target('secret', `${uriWithSecret(t.uri, 1)}&serverSelectionTimeoutMS=1000`),
+      ...target('secret', `${uriWithSecret(t.uri, SECRET, 1)}&serverSelectionTimeoutMS=1000`),
     ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot connect to mongodb:\/\/\*\*\*@127\.0\.0\.1:1\//);
 
     const fromEnv = await cli(['import', file, '--db', t.db.databaseName, '--collection', 'secret'], {
-      MONGODB_URI: `${uriWithSecret(t.uri, 1)}&serverSelectionTimeoutMS=1000`,
+      MONGODB_URI: `${uriWithSecret(t.uri, SECRET, 1)}&serverSelectionTimeoutMS=1000`,
     });
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('***@');
@@ -257,7 +220,7 @@ describe('bulkwright import', () => {
     const run = await cli([
       'import',
       'missing.ndjson',
-      ...target('x', `${uriWithSecret(t.uri, 1)}&serverSelectionTimeoutMS=30000`),
+      ...target('x', `${uriWithSecret(t.uri, SECRET, 1)}&serverSelectionTimeoutMS=30000`),
       '--batch-size',
       '0',
       '--mode',
@@ -298,9 +261,9 @@ describe('bulkwright import', () => {
     const total = 60_000;
     const file = await peopleFile('big.ndjson', total);
     const args = ['import', file, ...target('big'), '--batch-size', '500', '--progress-interval', '0'];
-    const child = start(args);
+    const child = spawnCli(args, { cwd: work, env: cliEnv() });
     let signalled = false;
-    const run = await finish(child, (stderr) => {
+    const run = await collectCli(child, ({ stderr }) => {
       if (!signalled && /^progress: /m.test(stderr)) {
         signalled = true;
         child.kill('SIGINT');

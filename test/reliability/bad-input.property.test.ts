@@ -8,11 +8,9 @@
  * FerretDB rejects `.`/`$` field names (code 2) where MongoDB 5+ stores them: such records are
  * accounted either way, and the MongoDB behaviour is its own test behind `dottedFieldNames`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +18,7 @@ import { z } from 'zod';
 import { defineModel, type StreamReport, streamInsert } from '../../src/index.js';
 import { deadLetterFile, readCsv } from '../../src/stream/index.js';
 import { positionId } from '../../src/stream/record-op.js';
+import { importArgs, runCli } from '../support/cli.js';
 import { requires, useTestDb } from '../support/db.js';
 import { drain } from '../support/drain.js';
 
@@ -531,27 +530,8 @@ describe('bad input: the rare and the server-specific (examples)', () => {
 });
 
 describe('bad input through the CLI (generated files, one process each)', () => {
-  const repo = resolve(fileURLToPath(import.meta.url), '../../..');
   async function cli(args: string[]) {
-    const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
-    const { MONGODB_URI: _ignored, ...env } = process.env;
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', tsx, join(repo, 'src/cli/main.ts'), ...args], {
-        cwd: work,
-        env: { ...env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-      });
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    return runCli(args, { cwd: work });
   }
 
   it('NDJSON and CSV files of generated bad lines: exit 1, no crash, every line accounted in the report and the dead-letter file', async () => {
@@ -569,14 +549,7 @@ describe('bad input through the CLI (generated files, one process each)', () => 
     ] as const) {
       const dlq = `${file}.rejected.ndjson`;
       const run = await cli([
-        'import',
-        file,
-        '--uri',
-        t.uri,
-        '--db',
-        t.db.databaseName,
-        '--collection',
-        `cli_${file.endsWith('csv') ? 'csv' : 'nd'}`,
+        ...importArgs(file, t.uri, t.db.databaseName, `cli_${file.endsWith('csv') ? 'csv' : 'nd'}`),
         '--no-checkpoint',
         '--dead-letter',
         dlq,

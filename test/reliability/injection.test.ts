@@ -6,20 +6,18 @@
  * collection before and after: no other document may change. Extends stream-insert.test.ts
  * (which covers a plain key field) to `_id`, dotted fields, `$`-keys in the record and the CLI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type DeadLetter, defineModel, type StreamMode, streamInsert } from '../../src/index.js';
+import { importArgs, runCli } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 import { drain } from '../support/drain.js';
 
 const t = useTestDb('rel_injection');
-const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 let work: string;
 
 beforeAll(async () => {
@@ -207,7 +205,6 @@ describe('the CLI, --mode upsert / merge with injected key values', () => {
       { meta: { code: { $gt: '' } }, qty: 666 },
     ];
     await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-    const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
     for (const [mode, fields] of [
       ['upsert', '_id'],
       ['merge', 'sku'],
@@ -215,46 +212,23 @@ describe('the CLI, --mode upsert / merge with injected key values', () => {
     ] as const) {
       const collection = `cli_${mode}_${fields.replace('.', '_')}`;
       await seeded(collection);
-      const { MONGODB_URI: _ignored, ...env } = process.env;
-      const run = await new Promise<{ code: number | null; out: string }>((done, fail) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            tsx,
-            join(repo, 'src/cli/main.ts'),
-            'import',
-            file,
-            '--uri',
-            t.uri,
-            '--db',
-            t.db.databaseName,
-            '--collection',
-            collection,
-            '--mode',
-            mode,
-            '--upsert-fields',
-            fields,
-            '--no-checkpoint',
-            '--dead-letter',
-            join(work, `${collection}.rejected.ndjson`),
-            '--json',
-            '--quiet',
-          ],
-          { cwd: work, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-        });
-        child.stderr.on('data', (c: Buffer) => {
-          out += c.toString();
-        });
-        child.on('error', fail);
-        child.on('close', (code) => done({ code, out }));
-      });
-      expect(run.code, run.out).toBe(1);
-      const report = JSON.parse(run.out.trim().split('\n').at(-1)!) as {
+      const run = await runCli(
+        [
+          ...importArgs(file, t.uri, t.db.databaseName, collection),
+          '--mode',
+          mode,
+          '--upsert-fields',
+          fields,
+          '--no-checkpoint',
+          '--dead-letter',
+          join(work, `${collection}.rejected.ndjson`),
+          '--json',
+          '--quiet',
+        ],
+        { cwd: work },
+      );
+      expect(run.code, run.output).toBe(1);
+      const report = JSON.parse(run.output.trim().split('\n').at(-1)!) as {
         read: number;
         rejected: number;
         written: number;

@@ -4,36 +4,24 @@
  * progress events, reports, dead-letter files, anything written to stdout/stderr, nor in the CLI's
  * output, also when the connection fails before or during a run. Every check greps for it.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bulkInsert, defineModel, streamInsert } from '../../src/index.js';
 import { deadLetterFile } from '../../src/stream/index.js';
+import { runCli, uriWithSecret } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 import { drain } from '../support/drain.js';
 import { startProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 const SECRET = 'Hunter2-s3cr3t-7c1e';
 const t = useTestDb('rel_secrets');
-const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 let work: string;
 let proxy: TcpProxy;
-
-function withSecret(base: string, port?: number): string {
-  const url = new URL(base);
-  url.username = 'bwuser';
-  url.password = SECRET;
-  if (port !== undefined) url.port = String(port);
-  url.searchParams.set('authMechanism', 'PLAIN');
-  url.searchParams.set('authSource', '$external');
-  return url.toString();
-}
 
 /** Everything an error can show, its causes included. */
 function everything(error: unknown): string {
@@ -88,7 +76,7 @@ const schema = z.object({ sku: z.string(), qty: z.number().int() });
 
 describe('the library never shows the password', () => {
   it('a run that works, with rejected records: progress, report, dead-letter file', async () => {
-    const client = await MongoClient.connect(withSecret(t.uri));
+    const client = await MongoClient.connect(uriWithSecret(t.uri, SECRET));
     try {
       const model = defineModel({ collection: 'ok', schema, db: client.db(t.db.databaseName) });
       const dlq = join(work, 'ok.rejected.ndjson');
@@ -108,7 +96,7 @@ describe('the library never shows the password', () => {
   });
 
   it('the connection fails before the run (nothing listens): the error the caller gets', async () => {
-    const client = new MongoClient(withSecret(t.uri, 1), { serverSelectionTimeoutMS: 500 });
+    const client = new MongoClient(uriWithSecret(t.uri, SECRET, 1), { serverSelectionTimeoutMS: 500 });
     try {
       const model = defineModel({ collection: 'x', schema, db: client.db('x') });
       const bulk = await captured(() => bulkInsert(model, [{ sku: 'a', qty: 1 }]));
@@ -122,7 +110,7 @@ describe('the library never shows the password', () => {
   });
 
   it('the connection is lost for good mid-run: BW_STREAM_ABORTED and its cause chain', async () => {
-    const client = await MongoClient.connect(withSecret(proxy.uri(t.uri)), {
+    const client = await MongoClient.connect(uriWithSecret(proxy.uri(t.uri), SECRET), {
       retryWrites: false,
       serverSelectionTimeoutMS: 500,
     });
@@ -157,25 +145,8 @@ describe('the library never shows the password', () => {
 
 describe('the CLI never shows the password', () => {
   async function cli(args: string[], onOutput?: (out: string) => void) {
-    const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
-    const { MONGODB_URI: _ignored, ...env } = process.env;
-    return new Promise<{ code: number | null; out: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', tsx, join(repo, 'src/cli/main.ts'), ...args], {
-        cwd: work,
-        env: { ...env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        out += c.toString();
-        onOutput?.(out);
-      });
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, out }));
-    });
+    const run = await runCli(args, { cwd: work, onStderr: ({ output }) => onOutput?.(output) });
+    return { code: run.code, out: run.output };
   }
 
   it('connection lost mid-import (proxy refuses and drops), and a run with rejected records', async () => {
@@ -184,7 +155,7 @@ describe('the CLI never shows the password', () => {
       i % 1000 === 3 ? `{"broken": "${SECRET}` : JSON.stringify({ sku: `s${i}`, qty: i }),
     );
     await writeFile(file, `${lines.join('\n')}\n`);
-    const uri = `${withSecret(proxy.uri(t.uri))}&serverSelectionTimeoutMS=800&retryWrites=false`;
+    const uri = `${uriWithSecret(proxy.uri(t.uri), SECRET)}&serverSelectionTimeoutMS=800&retryWrites=false`;
     const target = ['--uri', uri, '--db', t.db.databaseName, '--progress-interval', '0'];
     // Lost for good: the proxy refuses and drops everything at the first progress line.
     let cut = false;
