@@ -39,7 +39,7 @@ export function recordOp(ctx: RecordOpContext, value: unknown, position: number)
     doc = checked.value as Record<string, unknown>;
     if (value._id !== undefined && doc._id === undefined) doc._id = value._id;
   } else {
-    doc = { ...value };
+    doc = Object.assign({}, value);
   }
   if (ctx.mode === 'insert') {
     // Upsert and merge replays are idempotent through their match; inserts through their `_id`.

@@ -98,6 +98,15 @@ export async function* streamInsert(
   let stoppedAt: number | undefined;
   let fatal: Error | undefined;
   let savedPosition = from;
+  let savedAt = performance.now();
+  /** Saves the checkpoint when it moved and, unless forced, at most once per `checkpointEveryMs`. */
+  const saveCheckpoint = async (force: boolean) => {
+    if (!options.checkpoint || o.dryRun || watermark.value <= savedPosition) return;
+    if (!force && performance.now() - savedAt < o.checkpointEveryMs) return;
+    savedPosition = watermark.value;
+    savedAt = performance.now();
+    await options.checkpoint.save(savedPosition);
+  };
 
   const inFlight = new Set<Promise<void>>();
   const completed: BatchResult[] = [];
@@ -126,10 +135,7 @@ export async function* streamInsert(
         // A batch whose dead letters could not be written is not acknowledged: the checkpoint stays.
         if (fatal) continue;
         watermark.complete(result.sequence, result.items.at(-1)!.position);
-        if (options.checkpoint && !o.dryRun && watermark.value > savedPosition) {
-          savedPosition = watermark.value;
-          await options.checkpoint.save(savedPosition);
-        }
+        await saveCheckpoint(false);
       } catch (error) {
         // A dead-letter sink or checkpoint that fails stops the run the orderly way: batches in
         // flight settle, the sink is closed, and the error surfaces as BW_STREAM_ABORTED.
@@ -231,8 +237,16 @@ export async function* streamInsert(
   }
   yield* drain();
   await options.deadLetter?.close?.();
+  const finished = stoppedAt === undefined && !options.signal?.aborted && !fatal;
+  if (!finished) {
+    // Stopped early: record everything acknowledged, so a resume replays as little as possible.
+    await saveCheckpoint(true).catch((error: unknown) => {
+      fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `could not save the checkpoint: ${String(error)}`, {
+        cause: error,
+      });
+    });
+  }
   if (fatal) throw fatal;
-  const finished = stoppedAt === undefined && !options.signal?.aborted;
   if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear();
 
   const durationMs = performance.now() - started;

@@ -21,6 +21,11 @@ export interface StreamInsertOptions {
   readonly deadLetter?: DeadLetterSink;
   /** Where the run records how far it got, e.g. `fileCheckpoint(path)`. */
   readonly checkpoint?: CheckpointStore;
+  /**
+   * Save the checkpoint at most this often (and once more when the run stops early). A crash
+   * replays what was acknowledged since, which costs time, never duplicates. @default 1000
+   */
+  readonly checkpointEveryMs?: number;
   /** Skip what the checkpoint says a previous run acknowledged. @default false */
   readonly resume?: boolean;
   /**
@@ -56,6 +61,7 @@ export interface ResolvedStreamOptions {
   readonly retry: ResolvedRetry;
   readonly validate: boolean;
   readonly dryRun: boolean;
+  readonly checkpointEveryMs: number;
 }
 
 const modes = ['insert', 'upsert', 'merge'];
@@ -79,6 +85,7 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   checkInteger(o.batchSize, 'batchSize', 1, 100_000);
   checkInteger(o.batchBytes, 'batchBytes', 1);
   checkInteger(o.concurrency, 'concurrency', 1, 64);
+  checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
   if (o.resume && !o.checkpoint)
     throw new TypeError('Expected `checkpoint` with `resume: true`: it says where to resume from');
   if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {
@@ -97,5 +104,6 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
     retry: resolveRetry(o.retry ?? { attempts: 8, delayMs: 200 }),
     validate: o.validate ?? true,
     dryRun: o.dryRun ?? false,
+    checkpointEveryMs: o.checkpointEveryMs ?? 1000,
   };
 }

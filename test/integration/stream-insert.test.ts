@@ -199,6 +199,31 @@ describe('streamInsert', () => {
     expect(skus).toHaveLength(2000);
   });
 
+  it('saves the checkpoint at most once per checkpointEveryMs, and once more when stopped early', async () => {
+    const model = await items('throttle');
+    const saved: number[] = [];
+    const checkpoint = {
+      load: async () => undefined,
+      save: async (p: number) => void saved.push(p),
+      clear: async () => {},
+    };
+    const controller = new AbortController();
+    const run = streamInsert(model, records(3000), {
+      batchSize: 100,
+      checkpoint,
+      checkpointEveryMs: 60_000,
+      idNamespace: 'throttle',
+      signal: controller.signal,
+    });
+    let last = 0;
+    for await (const p of run) {
+      last = p.position;
+      if (p.written >= 1000) controller.abort();
+    }
+    expect(saved).toEqual([last]);
+    expect(last).toBeGreaterThanOrEqual(1000);
+  });
+
   it('a dry run validates and dead-letters but writes nothing', async () => {
     const model = await items('dry');
     const { report } = await drain(streamInsert(model, records(50, { 3: { sku: 3 } }), { dryRun: true }));

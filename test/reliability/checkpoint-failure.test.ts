@@ -48,6 +48,7 @@ describe('a checkpoint save that fails mid-run', () => {
         batchSize: 250,
         concurrency: 3,
         checkpoint,
+        checkpointEveryMs: 0,
         idNamespace: 'checkpoint-failure',
         deadLetter,
       }),

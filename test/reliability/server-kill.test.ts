@@ -86,7 +86,14 @@ async function importWithKills(collection: string, checkpoint: () => CheckpointS
   const crashes: { killedAt: number; kind: string; resumedFrom: number | undefined }[] = [];
   let resume = false;
   for (const point of killPoints) {
-    const run = streamInsert(model(collection), file, { ...options, checkpoint: checkpoint(), resume });
+    // A checkpoint after every batch: the kill points are reached in well under the default 1 s
+    // between saves, and each resume must start past what the crashed run acknowledged.
+    const run = streamInsert(model(collection), file, {
+      ...options,
+      checkpoint: checkpoint(),
+      checkpointEveryMs: 0,
+      resume,
+    });
     let killedAt = -1;
     let error: unknown;
     try {
