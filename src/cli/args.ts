@@ -255,7 +255,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     : checkExport(parsed.options, env);
 }
 
-function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv): ImportCommand {
+/** Runs each option check, keeping every problem instead of stopping at the first. */
+function collectProblems() {
   const problems: string[] = [];
   const check = <T>(fn: () => T): T | undefined => {
     try {
@@ -268,6 +269,11 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
       throw error;
     }
   };
+  return { problems, check };
+}
+
+function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv): ImportCommand {
+  const { problems, check } = collectProblems();
   if (file.trim() === '') problems.push('<file>: expected a path to a file, received an empty string');
   const uri = check(() => checkUri(raw.uri, env));
   const db = check(() => checkDbName(raw.db));
@@ -349,18 +355,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
 }
 
 function checkExport(raw: RawExportOptions, env: NodeJS.ProcessEnv): ExportCommand {
-  const problems: string[] = [];
-  const check = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof OptionError) {
-        problems.push(error.message);
-        return undefined;
-      }
-      throw error;
-    }
-  };
+  const { problems, check } = collectProblems();
   const uri = check(() => checkUri(raw.uri, env));
   const db = check(() => checkDbName(raw.db));
   const collection = check(() => checkCollectionName(raw.collection));
