@@ -1,5 +1,6 @@
 import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import { z } from 'zod';
+import { describeValue, optionError } from '../plan/option-error.js';
 import type { UpdateOp } from './typed-ops.js';
 
 export interface Timestamps {
@@ -143,25 +144,12 @@ function makeModel(
 
 function checkDefinition(definition: ModelDefinition<z.ZodObject, boolean, boolean>): void {
   if (typeof definition !== 'object' || definition === null) {
-    throw new TypeError(`Expected a model definition object, got ${describe(definition)}`);
+    throw new TypeError(`Expected a model definition object, got ${describeValue(definition)}`);
   }
   if (typeof definition.collection !== 'string' || definition.collection.length === 0) {
-    throw new TypeError(
-      `Expected \`collection\` to be a non-empty string, got ${describe(definition.collection)}`,
-    );
+    throw optionError('collection', 'a non-empty string', definition.collection);
   }
   if (!(definition.schema instanceof z.ZodObject)) {
-    throw new TypeError(
-      `Expected \`schema\` to be a Zod object schema (z.object), got ${describe(definition.schema)}`,
-    );
+    throw optionError('schema', 'a Zod object schema (z.object)', definition.schema);
   }
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const type = typeof value;
-  if (type === 'object') return `an object (${(value as object).constructor?.name ?? 'no prototype'})`;
-  if (type === 'string') return `"${String(value).slice(0, 40)}" (string)`;
-  return `${String(value)} (${type})`;
 }

@@ -3,7 +3,7 @@
  * Messages follow one template: the option, what was expected, what was received.
  */
 import type { ClientSession, WriteConcernSettings } from 'mongodb';
-import { describe } from '../model/define-model.js';
+import { optionError } from './option-error.js';
 
 export interface RetryOptions {
   /** Total tries including the first. @default 3 */
@@ -78,7 +78,7 @@ const noRetry: ResolvedRetry = { attempts: 1, delayMs: 0, backoff: 1, maxDelayMs
 
 export function resolveOptions(options: BulkOptions | undefined): ResolvedOptions {
   const o = options ?? {};
-  if (typeof o !== 'object') throw new TypeError(`Expected \`options\` to be an object, got ${describe(o)}`);
+  if (typeof o !== 'object') throw optionError('options', 'an object', o);
   checkBoolean(o, 'ordered');
   checkBoolean(o, 'atomic');
   checkBoolean(o, 'validate');
@@ -88,7 +88,7 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
   checkInteger(o.batchSize, 'batchSize', 1);
   checkInteger(o.concurrency, 'concurrency', 1);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new TypeError(`Expected \`onProgress\` to be a function, got ${describe(o.onProgress)}`);
+    throw optionError('onProgress', 'a function', o.onProgress);
   }
   const ordered = o.ordered ?? true;
   return {
@@ -111,9 +111,7 @@ export function resolveRetry(retry: BulkOptions['retry']): ResolvedRetry {
   if (retry === undefined || retry === false) return noRetry;
   if (retry === true) return { attempts: 3, delayMs: 100, backoff: 2, maxDelayMs: 5000 };
   if (typeof retry !== 'object' || retry === null) {
-    throw new TypeError(
-      `Expected \`retry\` to be a boolean or { attempts, delayMs, backoff }, got ${describe(retry)}`,
-    );
+    throw optionError('retry', 'a boolean or { attempts, delayMs, backoff }', retry);
   }
   checkInteger(retry.attempts, 'retry.attempts', 1);
   checkNumber(retry.delayMs, 'retry.delayMs', 0);
@@ -130,7 +128,7 @@ export function resolveRetry(retry: BulkOptions['retry']): ResolvedRetry {
 function checkBoolean(o: object, name: string): void {
   const value = (o as Record<string, unknown>)[name];
   if (value !== undefined && typeof value !== 'boolean') {
-    throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+    throw optionError(name, 'a boolean', value);
   }
 }
 
@@ -138,13 +136,13 @@ export function checkInteger(value: unknown, name: string, min: number, max = Nu
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new TypeError(`Expected \`${name}\` to be an integer ${range}, got ${describe(value)}`);
+    throw optionError(name, `an integer ${range}`, value);
   }
 }
 
 function checkNumber(value: unknown, name: string, min: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number >= ${min}, got ${describe(value)}`);
+    throw optionError(name, `a finite number >= ${min}`, value);
   }
 }

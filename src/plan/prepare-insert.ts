@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { AnyModel } from '../model/define-model.js';
-import { type Checked, isPlainObject, validateWith, validationFailure } from './validate.js';
+import { type Checked, validateWith, validationFailure } from './validate.js';
 
 export interface PrepareContext {
   readonly model: AnyModel;
@@ -27,7 +27,7 @@ export function prepareInsertDoc(
     const id = (input as { _id?: unknown })._id;
     if (id !== undefined && doc._id === undefined) doc._id = id;
   } else {
-    if (!isPlainObject(input) && !(typeof input === 'object' && input !== null && !Array.isArray(input))) {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       return notAnObject(index, input);
     }
     doc = shallowCopy(ctx, input as Record<string, unknown>);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from 'mongodb';
-import { optionError } from './option-error.js';
+import { optionError } from '../plan/option-error.js';
 import type { CheckpointStore } from './types.js';
 
 interface CheckpointFile {

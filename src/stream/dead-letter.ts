@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BSON } from 'mongodb';
-import { optionError } from './option-error.js';
+import { optionError } from '../plan/option-error.js';
 import type { DeadLetter, DeadLetterSink } from './types.js';
 
 /** A sink that can be flushed and closed. */

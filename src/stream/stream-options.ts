@@ -1,5 +1,5 @@
 import type { WriteConcernSettings } from 'mongodb';
-import { describe } from '../model/define-model.js';
+import { optionError } from '../plan/option-error.js';
 import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
 import type { SourceFormat } from './sources/open-source.js';
 import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
@@ -67,20 +67,16 @@ export interface ResolvedStreamOptions {
 const modes = ['insert', 'upsert', 'merge'];
 
 export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOptions {
-  if (typeof o !== 'object' || o === null)
-    throw new TypeError(`Expected \`options\` to be an object, got ${describe(o)}`);
+  if (typeof o !== 'object' || o === null) throw optionError('options', 'an object', o);
   const mode = o.mode ?? 'insert';
-  if (!modes.includes(mode))
-    throw new TypeError(`Expected \`mode\` to be one of insert, upsert, merge, got ${describe(mode)}`);
+  if (!modes.includes(mode)) throw optionError('mode', 'one of insert, upsert, merge', mode);
   const upsertFields = o.upsertFields ?? ['_id'];
   if (
     !Array.isArray(upsertFields) ||
     upsertFields.length === 0 ||
     !upsertFields.every((f) => typeof f === 'string' && f)
   ) {
-    throw new TypeError(
-      `Expected \`upsertFields\` to be a non-empty array of field names, got ${describe(upsertFields)}`,
-    );
+    throw optionError('upsertFields', 'a non-empty array of field names', upsertFields);
   }
   checkInteger(o.batchSize, 'batchSize', 1, 100_000);
   checkInteger(o.batchBytes, 'batchBytes', 1);

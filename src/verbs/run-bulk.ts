@@ -6,7 +6,7 @@ import type { Collection, Document } from 'mongodb';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { describe } from '../model/define-model.js';
+import { describeValue } from '../plan/option-error.js';
 import { type BulkOptions, checkInteger, type ResolvedOptions, resolveOptions } from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { type InputKind, type Plan, prepare } from '../plan/prepare.js';
@@ -31,7 +31,7 @@ export async function runBulk(
 ): Promise<BulkReport> {
   const o = resolveOptions(options);
   if (!Array.isArray(inputs))
-    throw new TypeError(`Expected the inputs to be an array, got ${describe(inputs)}`);
+    throw new TypeError(`Expected the inputs to be an array, got ${describeValue(inputs)}`);
   const collection = model.collection() as Collection<Document>;
   const limits = await serverLimits(model.db!);
   checkInteger(o.batchSize, 'batchSize', 1, limits.maxWriteBatchSize);

@@ -42,7 +42,7 @@ describe('collectionCheckpoint', () => {
   it('rejects a bad id or position before touching the server', async () => {
     expect(() => collectionCheckpoint(t.db, { id: '' })).toThrow('Expected `id` to be a non-empty string');
     await expect(collectionCheckpoint(t.db, { id: 'x' }).save(-1)).rejects.toThrow(
-      'Expected `position` to be a non-negative integer, got `-1` (number)',
+      'Expected `position` to be a non-negative integer, got -1 (number)',
     );
   });
 });

@@ -6,8 +6,8 @@ import { BSON } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportDocuments, exportNdjson } from '../../src/stream/export.js';
 import { readNdjson } from '../../src/stream/sources/ndjson.js';
-import type { SourceRecord } from '../../src/stream/types.js';
 import { useTestDb } from '../support/db.js';
+import { collect } from '../support/drain.js';
 
 const t = useTestDb('export');
 
@@ -35,12 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function collect(source: AsyncIterable<SourceRecord>): Promise<SourceRecord[]> {
-  const out: SourceRecord[] = [];
-  for await (const record of source) out.push(record);
-  return out;
-}
 
 describe('exportNdjson', () => {
   it('exports every document as a line that readNdjson reads back with its BSON types', async () => {
@@ -111,7 +105,7 @@ describe('exportNdjson', () => {
   it('rejects bad options before querying', async () => {
     await expect(
       exportNdjson(t.db.collection('people'), { batchSize: 0 }, join(dir, 'x.ndjson')),
-    ).rejects.toThrow('Expected `batchSize` to be a positive integer, got `0` (number)');
+    ).rejects.toThrow('Expected `batchSize` to be a positive integer, got 0 (number)');
     await expect(exportNdjson(t.db.collection('people'), {}, '')).rejects.toThrow('Expected `destination`');
   });
 });

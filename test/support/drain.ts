@@ -1,4 +1,4 @@
-import type { StreamProgress, StreamReport } from '../../src/index.js';
+import type { SourceRecord, StreamProgress, StreamReport } from '../../src/index.js';
 
 /** Runs a streaming import to its end: every progress event, then the report. */
 export async function drain(run: AsyncGenerator<StreamProgress, StreamReport>) {
@@ -8,4 +8,11 @@ export async function drain(run: AsyncGenerator<StreamProgress, StreamReport>) {
     if (next.done) return { events, report: next.value };
     events.push(next.value);
   }
+}
+
+/** Reads a source to its end. */
+export async function collect(source: AsyncIterable<SourceRecord>): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const record of source) out.push(record);
+  return out;
 }

@@ -108,7 +108,7 @@ describe('deadLetterFile', () => {
   });
 
   it('rejects a bad path before any I/O', () => {
-    expect(() => deadLetterFile('')).toThrow('Expected `path` to be a non-empty file path, got `` (string)');
+    expect(() => deadLetterFile('')).toThrow('Expected `path` to be a non-empty file path, got "" (string)');
   });
 });
 

@@ -13,7 +13,7 @@ import { fromIterable } from '../../src/stream/sources/from-iterable.js';
 import { readJsonArray } from '../../src/stream/sources/json-array.js';
 import { readNdjson } from '../../src/stream/sources/ndjson.js';
 import { openSource, sourceFormat, sourceSize } from '../../src/stream/sources/open-source.js';
-import type { SourceRecord } from '../../src/stream/types.js';
+import { collect } from '../support/drain.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -25,12 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function collect(source: AsyncIterable<SourceRecord>): Promise<SourceRecord[]> {
-  const out: SourceRecord[] = [];
-  for await (const record of source) out.push(record);
-  return out;
-}
 
 /** A stream of the text's bytes cut at the given offsets (mid-character cuts included). */
 function chunked(text: string | Buffer, cuts: readonly number[] = []): Readable {
@@ -187,7 +181,7 @@ describe('readNdjson', () => {
 
   it('rejects a bad option before reading', () => {
     expect(() => readNdjson('missing.ndjson', { maxLineBytes: 0 })).toThrow(
-      'Expected `maxLineBytes` to be a positive integer, got `0` (number)',
+      'Expected `maxLineBytes` to be a positive integer, got 0 (number)',
     );
   });
 });
@@ -448,7 +442,7 @@ describe('fromIterable', () => {
 
   it('rejects a source that is not iterable', () => {
     expect(() => fromIterable(42 as unknown as Iterable<unknown>)).toThrow(
-      'Expected `source` to be an iterable or async iterable, got `42` (number)',
+      'Expected `source` to be an iterable or async iterable, got 42 (number)',
     );
   });
 });
