@@ -98,7 +98,10 @@ async function importWithKills(collection: string, checkpoint: () => CheckpointS
     let error: unknown;
     try {
       for await (const progress of run) {
-        if (killedAt < 0 && progress.position >= point) {
+        // Kill on records read, not on the checkpoint position: batches finish out of order, so the
+        // position can jump past a kill point straight to the end, leaving nothing to interrupt.
+        // Killing while records are still unread guarantees the run has work left to lose.
+        if (killedAt < 0 && progress.read >= point && progress.position > 0) {
           killedAt = progress.position;
           await ferret.kill();
         }
