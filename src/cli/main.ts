@@ -6,20 +6,23 @@
  */
 import { constants } from 'node:fs';
 import { access, rm, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { looseModel } from '../model/define-model.js';
-import { collectionCheckpoint, fileCheckpoint } from '../stream/checkpoint.js';
 import { deadLetterFile } from '../stream/dead-letter.js';
 import { exportNdjson } from '../stream/export.js';
-import { openSource, sourceSize } from '../stream/sources/open-source.js';
 import { streamInsert } from '../stream/stream-insert.js';
-import type { CheckpointStore, DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
+import type { DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
+import { alreadyFinished } from './already-finished.js';
 import { type ExportCommand, type ImportCommand, parseCli, UsageError } from './args.js';
+import { importIdOf, setupShare, shareDeadLetterPath } from './import-share.js';
 import { bindModel, loadModel } from './load-model.js';
 import { createProgress, formatBytes, formatCount, progressMode } from './progress.js';
 import { createRedactor, type Redactor, secretsOf } from './redact.js';
+import { runStatus } from './status.js';
 import { exitCodeOf, type SummaryContext, summaryJson, summaryText } from './summary.js';
+import { isWorker, sendToParent, workerProgress } from './worker-channel.js';
+import { runWorkers } from './workers.js';
 
 const EXIT_OK = 0;
 const EXIT_FATAL = 2;
@@ -54,6 +57,7 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => output.err(`bulkwright: warning: ${warning.name}: ${warning.message}`));
 
+  if (argv[0] === 'status') return runStatus(argv.slice(1), env, output);
   let command: ReturnType<typeof parseCli>;
   try {
     command = parseCli(argv, env);
@@ -71,6 +75,7 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
       return command.code;
     }
     if (command.command === 'export') return await runExport(command, output);
+    if (command.shares.workers !== undefined) return await runWorkers(command, argv, output);
     return await runImport(command, output);
   } catch (error) {
     output.err(
@@ -208,38 +213,37 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       }
     }
 
-    const totalBytes = await sourceSize(file).catch(() => undefined);
-    const source = openSource(file, {
-      format: command.format,
+    const share = await setupShare(command, file, db, collection, {
       ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
       ...(command.columns !== undefined ? { columns: command.columns } : {}),
       ...(command.types !== undefined ? { types: command.types } : {}),
       ...(loaded ? { schema: model.schema } : {}),
     });
+    const { source, totalBytes, checkpoint } = share;
     const deadLetterPath =
-      command.deadLetter !== undefined
-        ? resolve(command.deadLetter)
-        : command.dryRun
-          ? undefined
-          : resolve(`${basename(file)}.rejected.ndjson`);
+      command.dryRun && command.deadLetter === undefined
+        ? undefined
+        : shareDeadLetterPath(command.deadLetter, file, command.shares.partition);
     if (deadLetterPath === file)
       throw new FatalError(`--dead-letter: expected another file than the input, received ${file}`);
     const deadLetter = deadLetterPath
       ? lazyDeadLetter(deadLetterPath, output.redact, { append: command.resume })
       : undefined;
-    const checkpointKey = `${file}|${command.db}.${collection}`;
-    let checkpoint: CheckpointStore | undefined;
-    if (command.checkpoint.kind === 'file') checkpoint = fileCheckpoint(resolve(command.checkpoint.path));
-    else if (command.checkpoint.kind === 'collection')
-      checkpoint = collectionCheckpoint(db, { id: checkpointKey });
-
-    const progress = createProgress({
-      mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
-      stream: process.stderr,
-      ...(totalBytes !== undefined ? { totalBytes } : {}),
-      intervalMs: command.progressIntervalMs,
-      redact: output.redact,
+    const checkpointKey = importIdOf(file, command.db, collection);
+    const before = await share.shareStore?.begin(command.resume).catch((error: unknown) => {
+      throw new FatalError(messageOf(error));
     });
+    if (before?.finished) return alreadyFinished(command, before, output);
+
+    const progress = isWorker()
+      ? workerProgress(process.stderr)
+      : createProgress({
+          mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
+          stream: process.stderr,
+          ...(totalBytes !== undefined ? { totalBytes } : {}),
+          intervalMs: command.progressIntervalMs,
+          redact: output.redact,
+        });
     note = (message) => progress.note(message);
 
     const run = streamInsert(model, source, {
@@ -285,6 +289,12 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       checkpointed: checkpoint !== undefined,
       resumeRequested: command.resume,
     };
+    if (isWorker())
+      sendToParent({
+        type: 'report',
+        report,
+        ...(context.deadLetterFile ? { deadLetterFile: context.deadLetterFile } : {}),
+      });
     output.out(command.json ? summaryJson(report, context) : summaryText(report, context));
     return interrupted ? (interrupt.code() ?? 130) : exitCodeOf(report, false);
   } finally {

@@ -15,9 +15,11 @@ import { type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
+import { moduloShare } from './partition.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
 import { fromIterable } from './sources/from-iterable.js';
 import { openSource } from './sources/open-source.js';
+import { shareRecords } from './sources/share-source.js';
 import {
   type ResolvedStreamOptions,
   resolveStreamOptions,
@@ -31,6 +33,7 @@ export type StreamSource = string | Iterable<unknown> | AsyncIterable<unknown> |
 /** One record on its way: what was read, and the op it became or why it was rejected. */
 interface Item {
   readonly position: number;
+  readonly line?: number | undefined;
   readonly record: unknown;
   readonly op?: PlannedOp;
   readonly derivedId?: boolean;
@@ -105,8 +108,10 @@ export async function* streamInsert(
     if (!force && performance.now() - savedAt < o.checkpointEveryMs) return;
     savedPosition = watermark.value;
     savedAt = performance.now();
-    await options.checkpoint.save(savedPosition);
+    await options.checkpoint.save(savedPosition, checkpointProgress());
   };
+
+  const checkpointProgress = () => ({ written: n.inserted + n.upserted + n.matched, rejected: n.rejected });
 
   const inFlight = new Set<Promise<void>>();
   const completed: BatchResult[] = [];
@@ -185,7 +190,12 @@ export async function* streamInsert(
       }
       n.rejected++;
       rejectedByKind[reason.kind] = (rejectedByKind[reason.kind] ?? 0) + 1;
-      await options.deadLetter?.write({ position: item.position, record: item.record, reason });
+      await options.deadLetter?.write({
+        position: item.position,
+        ...(item.line !== undefined ? { line: item.line } : {}),
+        record: item.record,
+        reason,
+      });
       if (o.ordered) stoppedAt ??= item.position;
     }
   }
@@ -247,7 +257,7 @@ export async function* streamInsert(
     });
   }
   if (fatal) throw fatal;
-  if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear();
+  if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear(checkpointProgress());
 
   const durationMs = performance.now() - started;
   const written = n.inserted + n.upserted + n.matched;
@@ -275,21 +285,30 @@ export async function* streamInsert(
 }
 
 function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
-  if (typeof source === 'string') return openSource(source, options.format ? { format: options.format } : {});
-  return fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
+  const { partition } = options;
+  if (typeof source === 'string') {
+    const format = options.format ? { format: options.format } : {};
+    return partition ? shareRecords(source, partition, format) : openSource(source, format);
+  }
+  const records = fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
     records: options.records ?? false,
   });
+  return partition ? moduloShare(records, partition) : records;
 }
 
 function toItem(ctx: RecordOpContext, record: SourceRecord, filter: StreamInsertOptions['filter']): Item {
   const shown = record.raw ?? record.value;
   if (record.error) {
-    return { position: record.position, record: shown, rejection: { kind: 'parse', ...record.error } };
+    const { position, line } = record;
+    return { position, line, record: shown, rejection: { kind: 'parse', ...record.error } };
   }
   if (filter && !filter(record.value, record.position))
     return { position: record.position, record: shown, skipped: true };
   const planned = recordOp(ctx, record.value, record.position);
-  if (!planned.ok) return { position: record.position, record: shown, rejection: reasonOf(planned.failure) };
+  if (!planned.ok) {
+    const { position, line } = record;
+    return { position, line, record: shown, rejection: reasonOf(planned.failure) };
+  }
   return {
     position: record.position,
     record: shown,

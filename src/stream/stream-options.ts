@@ -1,6 +1,7 @@
 import type { WriteConcernSettings } from 'mongodb';
 import { optionError } from '../plan/option-error.js';
 import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
+import { checkPartition, type Partition } from './partition.js';
 import type { SourceFormat } from './sources/open-source.js';
 import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
 
@@ -47,6 +48,12 @@ export interface StreamInsertOptions {
   readonly filter?: (value: unknown, position: number) => boolean;
   /** With a file path source: its format, when the extension does not say. */
   readonly format?: SourceFormat;
+  /**
+   * Import only this share of the source (see docs/scale-out.md). An NDJSON/CSV file path splits by
+   * byte range and its positions become byte positions (offset of the line + 1), the same in every
+   * share and in `{ index: 0, count: 1 }`; other sources split by record number modulo `count`.
+   */
+  readonly partition?: Partition;
   /** The source yields `SourceRecord`s already (as the readers in `sources/` do). */
   readonly records?: boolean;
 }
@@ -82,6 +89,7 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   checkInteger(o.batchBytes, 'batchBytes', 1);
   checkInteger(o.concurrency, 'concurrency', 1, 64);
   checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
+  if (o.partition !== undefined) checkPartition(o.partition);
   if (o.resume && !o.checkpoint)
     throw new TypeError('Expected `checkpoint` with `resume: true`: it says where to resume from');
   if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {

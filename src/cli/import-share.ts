@@ -1,0 +1,77 @@
+/**
+ * What an import reads and where it keeps its progress, for its share of the input (the whole input
+ * is share 0/1). NDJSON and CSV are read by byte range with byte positions, so a record gets the
+ * same derived `_id` whether one process imports the file or any share does; a JSON array is split
+ * by element number. Checkpoints and dead-letter files are per (input, target, share).
+ */
+import { basename, extname, resolve } from 'node:path';
+import type { Db } from 'mongodb';
+import { fileCheckpoint } from '../stream/checkpoint.js';
+import { moduloShare, type Partition } from '../stream/partition.js';
+import { type ShareCheckpointStore, shareCheckpoint } from '../stream/share-checkpoint.js';
+import { type OpenSourceOptions, openSource, sourceSize } from '../stream/sources/open-source.js';
+import { readTextShare, textShare } from '../stream/sources/text-share.js';
+import type { CheckpointStore, SourceRecord } from '../stream/types.js';
+import type { ImportCommand } from './args.js';
+
+export interface ShareSetup {
+  readonly source: AsyncIterable<SourceRecord>;
+  /** Bytes the share covers (for the progress bar), when known. */
+  readonly totalBytes?: number;
+  readonly checkpoint?: CheckpointStore;
+  /** The collection store, when there is one: `begin` it before the run. */
+  readonly shareStore?: ShareCheckpointStore;
+}
+
+/** `<import>`: names the input and the target, for checkpoints and derived `_id`s. */
+export function importIdOf(file: string, db: string, collection: string): string {
+  return `${resolve(file)}|${db}.${collection}`;
+}
+
+export async function setupShare(
+  command: ImportCommand,
+  file: string,
+  db: Db,
+  collection: string,
+  readerOptions: OpenSourceOptions,
+): Promise<ShareSetup> {
+  const { partition } = command.shares;
+  const format = command.format;
+  let source: AsyncIterable<SourceRecord>;
+  let totalBytes: number | undefined;
+  let range: { start: number; end: number } | undefined;
+  if (format === 'json') {
+    const all = openSource(file, readerOptions);
+    source = partition.count > 1 ? moduloShare(all, partition) : all;
+    totalBytes = await sourceSize(file).catch(() => undefined);
+  } else {
+    const share = await textShare(file, partition);
+    range = { start: share.start, end: share.end };
+    source = readTextShare(file, partition, { ...readerOptions, format });
+    totalBytes = share.end - share.start;
+  }
+  const unit = format === 'json' ? 'records' : 'bytes';
+  if (command.checkpoint.kind === 'file') {
+    const checkpoint = fileCheckpoint(resolve(command.checkpoint.path), unit === 'bytes' ? { unit } : {});
+    return { source, ...(totalBytes !== undefined ? { totalBytes } : {}), checkpoint };
+  }
+  if (command.checkpoint.kind === 'none')
+    return { source, ...(totalBytes !== undefined ? { totalBytes } : {}) };
+  const shareStore = shareCheckpoint(db, {
+    importId: importIdOf(file, db.databaseName, collection),
+    partition,
+    unit,
+    ...(range ? { range } : {}),
+  });
+  return { source, ...(totalBytes !== undefined ? { totalBytes } : {}), checkpoint: shareStore, shareStore };
+}
+
+/** The dead-letter file of a share: `x.rejected.ndjson` → `x.share-3-of-8.rejected.ndjson`. */
+export function shareDeadLetterPath(given: string | undefined, file: string, partition: Partition): string {
+  const base = given ?? `${basename(file)}.rejected.ndjson`;
+  if (partition.count === 1) return resolve(base);
+  const tag = `share-${partition.index}-of-${partition.count}`;
+  if (given === undefined) return resolve(`${basename(file)}.${tag}.rejected.ndjson`);
+  const ext = extname(base);
+  return resolve(ext ? `${base.slice(0, -ext.length)}.${tag}${ext}` : `${base}.${tag}`);
+}
