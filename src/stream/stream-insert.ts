@@ -311,6 +311,7 @@ function toItem(ctx: RecordOpContext, record: SourceRecord, filter: StreamInsert
   }
   return {
     position: record.position,
+    line: record.line,
     record: shown,
     op: { index: record.position, op: planned.value.op },
     derivedId: planned.value.derivedId,
