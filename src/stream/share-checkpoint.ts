@@ -116,7 +116,8 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
     },
     async load() {
       const own = await checkpoints.findOne({ _id });
-      return own?.position;
+      // Position 0 is the mark `begin` leaves: started, nothing acknowledged yet.
+      return own && (own.position > 0 || own.finished) ? own.position : undefined;
     },
     async save(position, progress) {
       await checkpoints.updateOne(
