@@ -26,7 +26,22 @@ export type ChildId =
   | 'mongoimport-j4'
   | 'bulkwright-cli'
   | 'bulkwright-cli-tsx'
+  | ShareId
   | 'plain-loop';
+
+/** The compiled CLI as 1, 2 or 4 shares (`--workers`), writing or `--dry-run` (parse and validate only). */
+export type ShareId =
+  | 'bulkwright-cli-w2'
+  | 'bulkwright-cli-w4'
+  | 'bulkwright-cli-dry'
+  | 'bulkwright-cli-dry-w2'
+  | 'bulkwright-cli-dry-w4';
+
+/** The extra CLI arguments of a share variant. */
+function shareArgs(id: ChildId): string[] {
+  const workers = /-w(\d)$/.exec(id)?.[1];
+  return [...(id.includes('-dry') ? ['--dry-run'] : []), ...(workers ? ['--workers', workers] : [])];
+}
 
 /** MONGOIMPORT_BIN, then mongoimport on PATH, then .cache/bin/mongoimport (a local build). */
 export function findMongoimport(): string | undefined {
@@ -100,6 +115,11 @@ export function childCommand(
         ],
       };
     case 'bulkwright-cli':
+    case 'bulkwright-cli-w2':
+    case 'bulkwright-cli-w4':
+    case 'bulkwright-cli-dry':
+    case 'bulkwright-cli-dry-w2':
+    case 'bulkwright-cli-dry-w4':
     case 'bulkwright-cli-tsx': {
       const cliArgs = [
         'import',
@@ -117,8 +137,9 @@ export function childCommand(
         CONCURRENCY,
         '--quiet',
         '--json',
+        ...shareArgs(id),
       ];
-      return id === 'bulkwright-cli'
+      return id !== 'bulkwright-cli-tsx'
         ? { command: process.execPath, args: [env.cliMain!, ...cliArgs] }
         : {
             command: process.execPath,

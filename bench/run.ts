@@ -90,6 +90,7 @@ async function main(): Promise<void> {
             trial.ok &&
             trial.stored !== undefined &&
             scenario.task !== 'mixed' &&
+            !impl.includes('-dry') &&
             trial.stored !== trial.n
           ) {
             trial.ok = false;
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
 
 function unavailableReason(impl: ImplId, unavailable: Record<string, string>): string | undefined {
   if (impl.startsWith('mongoimport')) return unavailable.mongoimport;
-  if (impl === 'bulkwright-cli') return unavailable['bulkwright-cli'];
+  if (impl.startsWith('bulkwright-cli') && impl !== 'bulkwright-cli-tsx') return unavailable['bulkwright-cli'];
   return undefined;
 }
 

@@ -38,6 +38,11 @@ export const LABELS: Record<ImplId, string> = {
   'mongoimport-j4': 'mongoimport -j 4',
   'bulkwright-cli': 'bulkwright CLI',
   'bulkwright-cli-tsx': 'bulkwright CLI (tsx)',
+  'bulkwright-cli-w2': 'bulkwright CLI --workers 2',
+  'bulkwright-cli-w4': 'bulkwright CLI --workers 4',
+  'bulkwright-cli-dry': 'bulkwright CLI --dry-run',
+  'bulkwright-cli-dry-w2': 'bulkwright CLI --dry-run --workers 2',
+  'bulkwright-cli-dry-w4': 'bulkwright CLI --dry-run --workers 4',
   'plain-loop': 'plain Node loop',
 };
 
@@ -117,6 +122,31 @@ export function scenarios(quick: boolean): Scenario[] {
       baseline: 'plain-loop',
     },
   ];
+  // Shares (issue 15): one file as 1, 2 and 4 processes. Writing into the local server, the server
+  // and the children share this machine's cores; the dry run (parse and validate only) is bound by
+  // the client, where shares should scale with cores. CPU is the sum over the children (GNU time
+  // counts reaped descendants); peak RSS is the largest single process's.
+  const shares = quick ? 20_000 : 300_000;
+  list.push(
+    {
+      id: `shares-write-${label(shares)}`,
+      title: `One NDJSON file of ${shares.toLocaleString('en')} records as 1, 2 and 4 shares (--workers), written to the local server`,
+      task: 'stream',
+      kind: 'medium',
+      count: shares,
+      impls: ['bulkwright-cli', 'bulkwright-cli-w2', 'bulkwright-cli-w4'],
+      baseline: 'bulkwright-cli',
+    },
+    {
+      id: `shares-dry-${label(shares)}`,
+      title: `The same file, --dry-run (parse and validate, no writes) as 1, 2 and 4 shares: client-bound`,
+      task: 'stream',
+      kind: 'medium',
+      count: shares,
+      impls: ['bulkwright-cli-dry', 'bulkwright-cli-dry-w2', 'bulkwright-cli-dry-w4'],
+      baseline: 'bulkwright-cli-dry',
+    },
+  );
   if (!quick) {
     list.push({
       id: 'stream-3m',

@@ -160,7 +160,8 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     .version(version(), '-V, --version')
     .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} })
     .exitOverride()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\n  status <file>  checkpoints of a (split) import, share by share: bulkwright status --help');
 
   program
     .command('import')
