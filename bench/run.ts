@@ -134,7 +134,8 @@ async function main(): Promise<void> {
 
 function unavailableReason(impl: ImplId, unavailable: Record<string, string>): string | undefined {
   if (impl.startsWith('mongoimport')) return unavailable.mongoimport;
-  if (impl.startsWith('bulkwright-cli') && impl !== 'bulkwright-cli-tsx') return unavailable['bulkwright-cli'];
+  if (impl.startsWith('bulkwright-cli') && impl !== 'bulkwright-cli-tsx')
+    return unavailable['bulkwright-cli'];
   return undefined;
 }
 

@@ -161,7 +161,10 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} })
     .exitOverride()
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\n  status <file>  checkpoints of a (split) import, share by share: bulkwright status --help');
+    .addHelpText(
+      'after',
+      '\n  status <file>  checkpoints of a (split) import, share by share: bulkwright status --help',
+    );
 
   program
     .command('import')
