@@ -58,10 +58,12 @@ export function mongoimportVersion(bin: string): string {
   return (out.stdout || out.stderr).split('\n').slice(0, 3).join('; ').trim();
 }
 
-export const DIST_DIR = join(root, '.cache', 'bench-dist');
+// In this checkout's node_modules, not in .cache: .cache may be a symlink shared by several
+// checkouts, and two benchmarks running at once must never run each other's CLI.
+export const DIST_DIR = join(root, 'node_modules', '.cache', 'bench-dist');
 
 /**
- * Compiles src/ into .cache/bench-dist (not dist/, which belongs to `npm run build`), so the CLI
+ * Compiles src/ into node_modules/.cache/bench-dist (not dist/, which belongs to `npm run build`), so the CLI
  * runs as users run it: plain JavaScript, no loader. Returns the entry point, or a reason.
  */
 export function buildCli(): { main: string } | { error: string } {

@@ -81,7 +81,7 @@ export const AFTER_FIXES =
   '(src/stream/record-op.ts `positionId`); (3) fc356aa, the streaming checkpoint is saved at most once a second ' +
   '(`checkpointEveryMs`, default 1000, src/stream/stream-insert.ts) instead of after every batch. (1) is on the ' +
   'insert path, (2) and (3) on the streaming CLI’s, so the scenarios re-run are insert-small and the streaming ones; ' +
-  'the CLI was compiled afresh from the current source into .cache/bench-dist (emptied first). Commands: ' +
+  'the CLI was compiled afresh from the current source into node_modules/.cache/bench-dist (emptied first). Commands: ' +
   '`npm run bench -- --runs 3 --only insert-small,stream-100k,stream-1m --no-docs`, then (time allowed it) ' +
   '`npm run bench -- --only stream-3m --no-docs` (one run, as in the full run), then ' +
   '`node --import tsx bench/report.ts <full run> --after <re-run> --after <stream-3m>` to write this page. The ' +

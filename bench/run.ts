@@ -114,7 +114,8 @@ async function main(): Promise<void> {
       tools: {
         node: process.version,
         mongoimport: mongoimport ? mongoimportVersion(mongoimport) : 'not available',
-        bulkwrightCli: 'main' in cli ? 'compiled with tsc into .cache/bench-dist' : 'not available',
+        bulkwrightCli:
+          'main' in cli ? 'compiled with tsc into node_modules/.cache/bench-dist' : 'not available',
         childUsage: usageMethod() === 'time' ? 'GNU time rusage' : '/proc polling (approximate)',
       },
       unavailable,

@@ -16,6 +16,8 @@ import type { ImportCommand } from './args.js';
 
 export interface ShareSetup {
   readonly source: AsyncIterable<SourceRecord>;
+  /** Absent for a dry run without `--dead-letter`. */
+  readonly deadLetterPath?: string;
   /** Bytes the share covers (for the progress bar), when known. */
   readonly totalBytes?: number;
   readonly checkpoint?: CheckpointStore;
@@ -33,9 +35,19 @@ export async function setupShare(
   file: string,
   db: Db,
   collection: string,
-  readerOptions: OpenSourceOptions,
+  schema: OpenSourceOptions['schema'],
 ): Promise<ShareSetup> {
   const { partition } = command.shares;
+  const readerOptions: OpenSourceOptions = {
+    ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
+    ...(command.columns !== undefined ? { columns: command.columns } : {}),
+    ...(command.types !== undefined ? { types: command.types } : {}),
+    ...(schema ? { schema } : {}),
+  };
+  const deadLetterPath =
+    command.dryRun && command.deadLetter === undefined
+      ? undefined
+      : shareDeadLetterPath(command.deadLetter, file, partition);
   const format = command.format;
   let source: AsyncIterable<SourceRecord>;
   let totalBytes: number | undefined;
@@ -51,19 +63,23 @@ export async function setupShare(
     totalBytes = share.end - share.start;
   }
   const unit = format === 'json' ? 'records' : 'bytes';
+  const base = {
+    source,
+    ...(totalBytes !== undefined ? { totalBytes } : {}),
+    ...(deadLetterPath !== undefined ? { deadLetterPath } : {}),
+  };
   if (command.checkpoint.kind === 'file') {
     const checkpoint = fileCheckpoint(resolve(command.checkpoint.path), unit === 'bytes' ? { unit } : {});
-    return { source, ...(totalBytes !== undefined ? { totalBytes } : {}), checkpoint };
+    return { ...base, checkpoint };
   }
-  if (command.checkpoint.kind === 'none')
-    return { source, ...(totalBytes !== undefined ? { totalBytes } : {}) };
+  if (command.checkpoint.kind === 'none') return base;
   const shareStore = shareCheckpoint(db, {
     importId: importIdOf(file, db.databaseName, collection),
     partition,
     unit,
     ...(range ? { range } : {}),
   });
-  return { source, ...(totalBytes !== undefined ? { totalBytes } : {}), checkpoint: shareStore, shareStore };
+  return { ...base, checkpoint: shareStore, shareStore };
 }
 
 /** The dead-letter file of a share: `x.rejected.ndjson` → `x.share-3-of-8.rejected.ndjson`. */

@@ -15,7 +15,7 @@ import { streamInsert } from '../stream/stream-insert.js';
 import type { DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
 import { alreadyFinished } from './already-finished.js';
 import { type ExportCommand, type ImportCommand, parseCli, UsageError } from './args.js';
-import { importIdOf, setupShare, shareDeadLetterPath } from './import-share.js';
+import { importIdOf, setupShare } from './import-share.js';
 import { bindModel, loadModel } from './load-model.js';
 import { createProgress, formatBytes, formatCount, progressMode } from './progress.js';
 import { createRedactor, type Redactor, secretsOf } from './redact.js';
@@ -29,6 +29,9 @@ const EXIT_FATAL = 2;
 
 /** A failure that ends the run with exit code 2 and one clear message. */
 class FatalError extends Error {}
+const fatal = (error: unknown): never => {
+  throw new FatalError(messageOf(error));
+};
 
 interface Output {
   readonly redact: Redactor;
@@ -213,26 +216,15 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       }
     }
 
-    const share = await setupShare(command, file, db, collection, {
-      ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
-      ...(command.columns !== undefined ? { columns: command.columns } : {}),
-      ...(command.types !== undefined ? { types: command.types } : {}),
-      ...(loaded ? { schema: model.schema } : {}),
-    });
-    const { source, totalBytes, checkpoint } = share;
-    const deadLetterPath =
-      command.dryRun && command.deadLetter === undefined
-        ? undefined
-        : shareDeadLetterPath(command.deadLetter, file, command.shares.partition);
+    const share = await setupShare(command, file, db, collection, loaded ? model.schema : undefined);
+    const { source, totalBytes, checkpoint, deadLetterPath } = share;
     if (deadLetterPath === file)
       throw new FatalError(`--dead-letter: expected another file than the input, received ${file}`);
     const deadLetter = deadLetterPath
       ? lazyDeadLetter(deadLetterPath, output.redact, { append: command.resume })
       : undefined;
     const checkpointKey = importIdOf(file, command.db, collection);
-    const before = await share.shareStore?.begin(command.resume).catch((error: unknown) => {
-      throw new FatalError(messageOf(error));
-    });
+    const before = await share.shareStore?.begin(command.resume).catch((e: unknown) => fatal(e));
     if (before?.finished) return alreadyFinished(command, before, output);
 
     const progress = isWorker()
