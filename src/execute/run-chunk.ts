@@ -39,7 +39,7 @@ export async function runChunk(
       chunk.map((p) => p.op),
       options,
     );
-    return outcomeFromResult(chunk, result);
+    return outcomeFromResult(chunk, result, settings.ordered);
   } catch (error) {
     if (error instanceof MongoBulkWriteError || !isRejectedBeforeSending(error)) {
       return outcomeFromError(chunk, error, settings.ordered);
