@@ -156,6 +156,30 @@ describe('bulkUpdate', () => {
     expect(report.modifiedCount).toBe(5);
   });
 
+  it('a duplicate key caused by an update: duplicateKey at its index with the colliding keyValue', async (ctx) => {
+    // FerretDB v1.24 answers it with one command error (code 1), as it does any failing update op.
+    requires(ctx, 'perOpUpdateErrors');
+    const users = await seeded('update_dup', 3);
+    const report = await bulkUpdate(
+      users,
+      [
+        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 50 } } } },
+        {
+          updateOne: {
+            filter: { email: 'user1@example.com' },
+            update: { $set: { email: 'user2@example.com' } },
+          },
+        },
+        { updateOne: { filter: { email: 'user2@example.com' }, update: { $set: { age: 52 } } } },
+      ],
+      { ordered: false },
+    );
+    expect(report.failures.map((f) => [f.index, f.kind, f.code, f.keyValue])).toEqual([
+      [1, 'duplicateKey', 11000, { email: 'user2@example.com' }],
+    ]);
+    expect(report).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+  });
+
   it('timestamps: updates set updatedAt, upserts set createdAt once', async () => {
     const model = defineModel({ collection: 'stamped', schema: userSchema, db: t.db, timestamps: true });
     await bulkInsert(model, [user(1)]);

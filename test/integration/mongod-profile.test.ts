@@ -114,6 +114,32 @@ describe('bulkUpdate against mongod replies (twins of upsertIndexByOp / perOpUpd
   });
 });
 
+describe('bulkWrite unordered against mongod replies', () => {
+  it('a mixed unordered batch: upserted ids keyed by their own ops, not by the inserts the driver moved out', async () => {
+    const users = await seeded('mixed_upserts', 1);
+    const report = await bulkWrite(
+      users,
+      [
+        {
+          updateOne: { filter: { email: 'm1@example.com' }, update: { $set: { name: 'M1' } }, upsert: true },
+        },
+        { insertOne: { document: user(5) } },
+        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 7 } }, upsert: true } },
+        {
+          updateOne: { filter: { email: 'm2@example.com' }, update: { $set: { name: 'M2' } }, upsert: true },
+        },
+      ],
+      { ordered: false },
+    );
+    expect(report).toMatchObject({ ok: true, insertedCount: 1, matchedCount: 1, upsertedCount: 2 });
+    expect(Object.keys(report.insertedIds)).toEqual(['1']);
+    expect(report.upsertedIds).toEqual({
+      0: byEmail('mixed_upserts', 'm1@example.com')?._id,
+      3: byEmail('mixed_upserts', 'm2@example.com')?._id,
+    });
+  });
+});
+
 describe('bulkWrite atomic against a mongod replica-set primary (twins of transactions)', () => {
   it('atomic: a failure rolls back the whole call', async () => {
     const users = await usersModel(db, 'atomic_rollback');
