@@ -191,7 +191,7 @@ describe('bulkWrite atomic against a mongod replica-set primary (twins of transa
     expect(server.writes.filter((w) => w.collection === 'atomic_transient_commit')).toHaveLength(4);
   });
 
-  it('atomic: a TransientTransactionError on a write rolls back, reported at that op as transient and retryable', async () => {
+  it('atomic: a TransientTransactionError on a write reruns the transaction (withTransaction sees it), and the report counts each op once', async () => {
     const users = await usersModel(db, 'atomic_transient_write');
     await bulkInsert(users, [user(9)]);
     profile.failNext('insert');
@@ -200,12 +200,15 @@ describe('bulkWrite atomic against a mongod replica-set primary (twins of transa
       Array.from({ length: 2 }, (_, i) => ({ insertOne: { document: user(i) } })),
       { atomic: true },
     );
-    expect(report).toMatchObject({ ok: false, rolledBack: true, insertedCount: 0 });
-    expect(report.failures.map((f) => [f.index, f.kind, f.code, f.retryable])).toEqual([
-      [0, 'transient', 112, true],
-      [1, 'transient', 112, true],
+    expect(report).toMatchObject({ ok: true, insertedCount: 2, failures: [] });
+    expect(report.rolledBack).toBeUndefined();
+    expect(stored('atomic_transient_write').map((d) => d.email)).toEqual([
+      'user9@example.com',
+      'user0@example.com',
+      'user1@example.com',
     ]);
-    expect(stored('atomic_transient_write').map((d) => d.email)).toEqual(['user9@example.com']);
+    // The seed, the write that met the conflict, and the rerun.
+    expect(server.writes.filter((w) => w.collection === 'atomic_transient_write')).toHaveLength(3);
   });
 });
 
