@@ -62,6 +62,39 @@ describe('prepare', () => {
     });
   });
 
+  it('pipeline updates, arrayFilters and collation (refused by FerretDB) are planned as given; timestamps append to a pipeline', async () => {
+    const stamped = defineModel({ collection: 't', schema, timestamps: true });
+    const pipeline = [{ $set: { age: { $add: ['$age', 1] } } }];
+    const collation = { locale: 'en', strength: 2 };
+    const plan = await prepare(
+      stamped,
+      [
+        { updateMany: { filter: {}, update: pipeline } },
+        {
+          updateOne: {
+            filter: { email: 'a@example.com' },
+            update: { $set: { age: 3 } },
+            arrayFilters: [{ 'x.a': 1 }],
+            collation,
+          },
+        },
+      ],
+      'update',
+      options,
+    );
+    expect(plan.failures).toEqual([]);
+    expect(plan.ops[0]!.op).toEqual({
+      updateMany: { filter: {}, update: [...pipeline, { $set: { updatedAt: expect.any(Date) } }] },
+    });
+    expect(plan.ops[1]!.op).toMatchObject({
+      updateOne: {
+        arrayFilters: [{ 'x.a': 1 }],
+        collation,
+        update: { $set: { age: 3, updatedAt: expect.any(Date) } },
+      },
+    });
+  });
+
   it('a hook that throws fails its own input only', async () => {
     const hooked = defineModel({
       collection: 'h',
