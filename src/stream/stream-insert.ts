@@ -111,7 +111,8 @@ export async function* streamInsert(
     await options.checkpoint.save(savedPosition, checkpointProgress());
   };
 
-  const checkpointProgress = () => ({ written: n.inserted + n.upserted + n.matched, rejected: n.rejected });
+  // Counts of the acknowledged prefix only: a resume replays what lies past it and counts it again.
+  const checkpointProgress = () => watermark.counts;
 
   const inFlight = new Set<Promise<void>>();
   const completed: BatchResult[] = [];
@@ -136,10 +137,14 @@ export async function* streamInsert(
     while (completed.length > 0) {
       const result = completed.shift()!;
       try {
+        const before = { written: n.inserted + n.upserted + n.matched, rejected: n.rejected };
         await settle(result);
         // A batch whose dead letters could not be written is not acknowledged: the checkpoint stays.
         if (fatal) continue;
-        watermark.complete(result.sequence, result.items.at(-1)!.position);
+        watermark.complete(result.sequence, result.items.at(-1)!.position, {
+          written: n.inserted + n.upserted + n.matched - before.written,
+          rejected: n.rejected - before.rejected,
+        });
         await saveCheckpoint(false);
       } catch (error) {
         // A dead-letter sink or checkpoint that fails stops the run the orderly way: batches in
