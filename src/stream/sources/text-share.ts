@@ -105,12 +105,11 @@ export async function* readTextShare(
         `Line ${record.position} of share ${partition.index}/${partition.count}: a CSV record spans several lines (a line break inside a quoted field); such a file cannot be split by byte range, import it as one share`,
       );
     }
-    const offset = lines.at(record.position);
-    yield {
-      ...record,
-      position: offset + 1,
-      ...(known ? { line: record.position } : {}),
-    };
+    // The reader's record is ours alone: renumbered in place (a copy per record costs ~0.5 µs).
+    const renumbered = record as { position: number; line?: number };
+    if (known) renumbered.line = record.position;
+    renumbered.position = lines.at(record.position) + 1;
+    yield record;
   }
 }
 
