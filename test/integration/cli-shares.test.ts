@@ -169,6 +169,27 @@ describe('an import split into shares', { timeout: 240_000 }, () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/split into 4 share\(s\) before, not 3/);
     expect(await fingerprint(collection)).toEqual(before);
+
+    // status, as an operator reads it: one share of four finished, three never started.
+    const status = await runCli(
+      ['status', small, '--uri', t.uri, '--db', t.db.databaseName, '--collection', collection],
+      { env },
+    );
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/4 shares: 1 finished, 0 started and not finished, 3 not started/);
+    expect(status.stdout).toMatch(/^\s+0\/4\s+byte [\d,]+\s+100%.*finished$/m);
+  });
+
+  it('a checkpoint from before shares (line positions) is refused on --resume, not misread', async () => {
+    const collection = 'legacy';
+    const importId = `${small}|${t.db.databaseName}.${collection}`;
+    await t.db
+      .collection<{ _id: string }>('bulkwright_checkpoints')
+      .insertOne({ _id: importId, position: 1200, updatedAt: new Date() } as { _id: string });
+    const refused = await runCli(args(collection, small, ['--resume', '--quiet']), { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/written by an earlier bulkwright \(positions were line numbers\)/);
+    expect(await t.db.collection(collection).estimatedDocumentCount()).toBe(0);
   });
 
   it('two processes on the same share give an exact result (derived _ids: the second meets the first)', async () => {
