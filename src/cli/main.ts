@@ -228,7 +228,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
     if (before?.finished) return alreadyFinished(command, before, output);
 
     const progress = isWorker()
-      ? workerProgress(process.stderr)
+      ? workerProgress(process.stderr, output.redact)
       : createProgress({
           mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
           stream: process.stderr,

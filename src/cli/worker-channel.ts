@@ -22,7 +22,10 @@ export function sendToParent(message: WorkerMessage): void {
 }
 
 /** Progress sent to the parent (at most every 200 ms); notes still go to standard error. */
-export function workerProgress(stream: NodeJS.WritableStream): ProgressReporter {
+export function workerProgress(
+  stream: NodeJS.WritableStream,
+  redact: (text: string) => string,
+): ProgressReporter {
   let last = 0;
   let pending: StreamProgress | undefined;
   return {
@@ -34,7 +37,7 @@ export function workerProgress(stream: NodeJS.WritableStream): ProgressReporter 
       pending = undefined;
     },
     note(message) {
-      stream.write(`${message}\n`);
+      stream.write(`${redact(message)}\n`);
     },
     stop() {
       if (pending) sendToParent({ type: 'progress', progress: pending });
