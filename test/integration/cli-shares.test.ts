@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BSON, type ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { defineModel, streamInsert } from '../../src/index.js';
 import { cliEnv, collectCli, importArgs, runCli, spawnCli } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
+import { drain } from '../support/drain.js';
 
 const t = useTestDb('cli_shares');
 const dir = mkdtempSync(join(tmpdir(), 'bw-shares-'));
@@ -212,5 +215,21 @@ describe('an import split into shares', { timeout: 240_000 }, () => {
       expect(report.written).toBe((await fingerprint('twice_reference')).count);
     }
     expect(await fingerprint(collection)).toEqual(await fingerprint('twice_reference'));
+  });
+
+  it('streamInsert with `partition`: 3 shares of a file give the same documents and _ids as share 0/1', async () => {
+    const model = (collection: string) =>
+      defineModel({ collection, schema: z.object({ n: z.number() }).loose(), db: t.db });
+    const whole = await drain(
+      streamInsert(model('lib_whole'), small, { idNamespace: 'lib', partition: { index: 0, count: 1 } }),
+    );
+    expect(whole.report.written).toBe(3_000);
+    for (const index of [0, 1, 2]) {
+      await drain(
+        streamInsert(model('lib_shares'), small, { idNamespace: 'lib', partition: { index, count: 3 } }),
+      );
+    }
+    const all = async (collection: string) => t.db.collection(collection).find({}).sort({ _id: 1 }).toArray();
+    expect(await all('lib_shares')).toEqual(await all('lib_whole'));
   });
 });
