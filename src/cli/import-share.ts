@@ -15,7 +15,8 @@ import type { CheckpointStore, SourceRecord } from '../stream/types.js';
 import type { ImportCommand } from './args.js';
 
 export interface ShareSetup {
-  readonly source: AsyncIterable<SourceRecord>;
+  /** The share's records; `resumeAfter`: the checkpoint's position, to seek to (shares past byte 0). */
+  readonly open: (resumeAfter?: number) => AsyncIterable<SourceRecord>;
   /** Absent for a dry run without `--dead-letter`. */
   readonly deadLetterPath?: string;
   /** Bytes the share covers (for the progress bar), when known. */
@@ -49,22 +50,27 @@ export async function setupShare(
       ? undefined
       : shareDeadLetterPath(command.deadLetter, file, partition);
   const format = command.format;
-  let source: AsyncIterable<SourceRecord>;
+  let open: ShareSetup['open'];
   let totalBytes: number | undefined;
   let range: { start: number; end: number } | undefined;
   if (format === 'json') {
     const all = openSource(file, readerOptions);
-    source = partition.count > 1 ? moduloShare(all, partition) : all;
+    open = () => (partition.count > 1 ? moduloShare(all, partition) : all);
     totalBytes = await sourceSize(file).catch(() => undefined);
   } else {
     const share = await textShare(file, partition);
     range = { start: share.start, end: share.end };
-    source = readTextShare(file, partition, { ...readerOptions, format });
+    open = (resumeAfter) =>
+      readTextShare(file, partition, {
+        ...readerOptions,
+        format,
+        ...(resumeAfter !== undefined ? { resumeAfter } : {}),
+      });
     totalBytes = share.end - share.start;
   }
   const unit = format === 'json' ? 'records' : 'bytes';
   const base = {
-    source,
+    open,
     ...(totalBytes !== undefined ? { totalBytes } : {}),
     ...(deadLetterPath !== undefined ? { deadLetterPath } : {}),
   };

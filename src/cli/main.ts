@@ -217,7 +217,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
     }
 
     const share = await setupShare(command, file, db, collection, loaded ? model.schema : undefined);
-    const { source, totalBytes, checkpoint, deadLetterPath } = share;
+    const { totalBytes, checkpoint, deadLetterPath } = share;
     if (deadLetterPath === file)
       throw new FatalError(`--dead-letter: expected another file than the input, received ${file}`);
     const deadLetter = deadLetterPath
@@ -226,6 +226,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
     const checkpointKey = importIdOf(file, command.db, collection);
     const before = await share.shareStore?.begin(command.resume).catch((e: unknown) => fatal(e));
     if (before?.finished) return alreadyFinished(command, before, output);
+    const source = share.open(before && before.position > 0 ? before.position : undefined);
 
     const progress = isWorker()
       ? workerProgress(process.stderr, output.redact)

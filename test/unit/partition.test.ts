@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPartition, filesOfShare, parsePartition, shareRange } from '../../src/stream/partition.js';
 import { shareRecords } from '../../src/stream/sources/share-source.js';
+import { readTextShare } from '../../src/stream/sources/text-share.js';
 import type { SourceRecord } from '../../src/stream/types.js';
 import { collect } from '../support/drain.js';
 
@@ -76,6 +77,21 @@ describe('shares of one file', () => {
     await expect(collect(shareRecords(path, { index: 0, count: 2 }))).rejects.toMatchObject({
       code: 'BW_PARTITION_MULTILINE_CSV',
     });
+  });
+
+  it('a resumed share past byte 0 seeks to its checkpoint line; share 0 reads from its start (line numbers)', async () => {
+    const path = join(dir, 'seek.ndjson');
+    await writeFile(path, `${Array.from({ length: 100 }, (_, i) => JSON.stringify({ i })).join('\n')}\n`);
+    const [first, second] = await shares(path, 2);
+    const checkpoint = second![10]!.position;
+    const resumed = await collect(
+      readTextShare(path, { index: 1, count: 2 }, { format: 'ndjson', resumeAfter: checkpoint }),
+    );
+    expect(resumed.map(strip)).toEqual(second!.slice(10).map(strip));
+    const zero = await collect(
+      readTextShare(path, { index: 0, count: 2 }, { format: 'ndjson', resumeAfter: first![10]!.position }),
+    );
+    expect(zero.map(strip)).toEqual(first!.map(strip));
   });
 
   it('a JSON array splits by element number modulo the count', async () => {

@@ -60,6 +60,12 @@ async function lineStartAtOrAfter(file: FileHandle, offset: number, size: number
 
 export interface TextShareOptions extends OpenSourceOptions {
   readonly format: 'ndjson' | 'csv';
+  /**
+   * A resume: the checkpoint's byte position in this share. A share that does not start at byte 0
+   * seeks to that line instead of reading up to it (its line numbers are unknown anyway); share 0
+   * reads from its start, to keep them.
+   */
+  readonly resumeAfter?: number;
 }
 
 /** Reads one share of a file (`{ index: 0, count: 1 }`: the whole file, with byte positions). */
@@ -69,8 +75,9 @@ export async function* readTextShare(
   options: TextShareOptions,
 ): AsyncGenerator<SourceRecord> {
   const share = await textShare(path, partition);
-  const header =
-    options.format === 'csv' && !options.columns && share.start > 0 ? await firstLine(path) : undefined;
+  const seek = options.resumeAfter === undefined ? share.start : options.resumeAfter - 1;
+  const from = share.start > 0 && seek > share.start && seek < share.end ? seek : share.start;
+  const header = options.format === 'csv' && !options.columns && from > 0 ? await firstLine(path) : undefined;
   // Line k of what the reader is fed starts at byte `lines[k - 1 - dropped]` of the file.
   const lines = new LineStarts();
   async function* bytes(): AsyncGenerator<Buffer> {
@@ -78,11 +85,11 @@ export async function* readTextShare(
       lines.push(0);
       yield header;
     }
-    if (share.end <= share.start) return;
-    let at = share.start;
+    if (share.end <= from) return;
+    let at = from;
     lines.push(at);
     for await (const chunk of createReadStream(path, {
-      start: share.start,
+      start: from,
       end: share.end - 1,
       highWaterMark: 256 * 1024,
     }) as AsyncIterable<Buffer>) {
