@@ -100,7 +100,6 @@ describe('an import split into shares', { timeout: 240_000 }, () => {
         { env },
       ),
     );
-    let checkpoint: { position?: number } | null | undefined;
     const killedAt = collectCli(runs[1]!, ({ stderr }) => {
       const written = [...stderr.slice(-400).matchAll(/written ([\d,]+)/g)].at(-1)?.[1];
       if (written && Number(written.replaceAll(',', '')) >= 4_000) runs[1]!.kill('SIGKILL');
@@ -110,7 +109,7 @@ describe('an import split into shares', { timeout: 240_000 }, () => {
       ...runs.filter((_, i) => i !== 1).map((child) => collectCli(child)),
     ]);
     expect(killed.signalCode).toBe('SIGKILL');
-    checkpoint = await t.db
+    const checkpoint = await t.db
       .collection('bulkwright_checkpoints')
       .findOne<{ position?: number }>({ _id: { $regex: `${collection}#1/4$` } } as object);
     for (const run of others as { code: number | null }[]) expect([0, 1]).toContain(run.code);
