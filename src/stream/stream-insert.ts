@@ -16,6 +16,7 @@ import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
+import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
 import { fromIterable } from './sources/from-iterable.js';
 import { openSource } from './sources/open-source.js';
 import {
@@ -108,6 +109,7 @@ export async function* streamInsert(
     await options.checkpoint.save(savedPosition);
   };
 
+  const replayed = replayDetector(collection);
   const inFlight = new Set<Promise<void>>();
   const completed: BatchResult[] = [];
   let sequence = 0;
@@ -115,7 +117,7 @@ export async function* streamInsert(
   let batchBytes = 0;
 
   const send = (items: Item[]) => {
-    const task = runBatch(collection, items, sequence++, o, settings).then(
+    const task = runBatch(collection, items, sequence++, o, settings, replayed).then(
       (result) => void completed.push(result),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
@@ -304,6 +306,7 @@ async function runBatch(
   sequence: number,
   o: ResolvedStreamOptions,
   settings: RunSettings,
+  replayedOf: ReplayDetector,
 ): Promise<BatchResult> {
   const ops = items.flatMap((item) => (item.op ? [item.op] : []));
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
@@ -311,39 +314,7 @@ async function runBatch(
   await runPlan(collection, ops, builder, settings);
   await retryPending(collection, builder, settings, o.retry);
   const report = builder.finish();
-  return { sequence, items, report, replayed: await replayedInserts(collection, items, report) };
-}
-
-/**
- * A resumed run resends what the crashed one may already have written. An insert whose derived
- * `_id` collides, and whose `_id` is in the collection, was ours: written, not a duplicate.
- */
-async function replayedInserts(
-  collection: Collection<Document>,
-  items: readonly Item[],
-  report: BulkReport,
-): Promise<Set<number>> {
-  const derived = new Map<number, unknown>();
-  const byPosition = new Map(items.map((item) => [item.position, item]));
-  for (const failure of report.failures) {
-    const item = byPosition.get(failure.index);
-    if (
-      failure.kind === FailureKind.duplicateKey &&
-      item?.derivedId &&
-      item.op &&
-      'insertOne' in item.op.op
-    ) {
-      derived.set(failure.index, item.op.op.insertOne.document._id);
-    }
-  }
-  if (derived.size === 0) return new Set();
-  const ids = [...derived.values()];
-  // One batch, no getMore: a cursor may not outlive a connection the network just cut.
-  const found = await collection
-    .find({ _id: { $in: ids } } as Document, { projection: { _id: 1 }, batchSize: ids.length + 1 })
-    .toArray();
-  const present = new Set(found.map((d) => String(d._id)));
-  return new Set([...derived].filter(([, id]) => present.has(String(id))).map(([position]) => position));
+  return { sequence, items, report, replayed: await replayedOf(items, report) };
 }
 
 function reasonOf(failure: Failure): DeadLetter['reason'] {
