@@ -9,6 +9,7 @@ import type { Collection, Document } from 'mongodb';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
+import { checksNothing } from '../plan/checks-nothing.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { BulkwrightError } from '../report/errors.js';
 import { type Failure, FailureKind } from '../report/failure.js';
@@ -19,6 +20,7 @@ import { type RecordOpContext, recordOp } from './record-op.js';
 import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
 import { fromIterable } from './sources/from-iterable.js';
 import { openSource } from './sources/open-source.js';
+import { isOwnSource } from './sources/own-source.js';
 import {
   type ResolvedStreamOptions,
   resolveStreamOptions,
@@ -66,7 +68,7 @@ export async function* streamInsert(
     model,
     mode: o.mode,
     upsertFields: o.upsertFields,
-    validate: o.validate,
+    validate: o.validate && !checksNothing(model.schema),
     now: new Date(),
     idNamespace: options.idNamespace,
     partialSchema: model.schema.partial(),
@@ -278,6 +280,7 @@ export async function* streamInsert(
 
 function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
   if (typeof source === 'string') return openSource(source, options.format ? { format: options.format } : {});
+  if (options.records && isOwnSource(source)) return source;
   return fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
     records: options.records ?? false,
   });
@@ -310,7 +313,7 @@ async function runBatch(
 ): Promise<BatchResult> {
   const ops = items.flatMap((item) => (item.op ? [item.op] : []));
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
-  const builder = new ReportBuilder('write', o.ordered, ops.length);
+  const builder = new ReportBuilder('write', o.ordered, ops.length, false);
   await runPlan(collection, ops, builder, settings);
   await retryPending(collection, builder, settings, o.retry);
   const report = builder.finish();
