@@ -8,10 +8,10 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   'stream-cpu':
     'What the profiles of the CLI show on top of the plain loop’s work (JSON.parse, the driver’s `insertMany`, BSON): ' +
     'the NDJSON reader decodes each line from bytes separately (src/stream/sources/ndjson.ts, where readline decodes a ' +
-    'chunk at once), the per-record pipeline objects (source record, item, `{ insertOne: { document } }`), and garbage ' +
-    'collection, which grows with the batches in flight: `--concurrency 1` costs less CPU per record than 4, because ' +
-    'records of 4 batches outlive the young generation and are promoted. The CLI’s start-up (commander, zod) is a ' +
-    'fixed cost that weighs less the larger the file.',
+    'chunk at once), the per-record pipeline objects (source record, item, `{ insertOne: { document } }`) and their ' +
+    'garbage collection, and the CLI’s start-up (commander, zod), a fixed cost that weighs less the larger the file. ' +
+    'Client CPU per record also grows with the batches in flight: compare the `--concurrency 1` row, which sends one ' +
+    'batch at a time as the plain loop does, with the default (2).',
   'stream-rss':
     'The batches in flight: the CLI keeps up to `--concurrency` batches of 1,000 records (each with its raw line, for ' +
     'the dead-letter file, and its serialized BSON in the driver) plus the one being filled, where the plain loop keeps ' +

@@ -287,7 +287,7 @@ function renderMarkdown(
     '',
     `Machine: ${m.cores} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}. ` +
       `Run ${results.startedAt} → ${results.finishedAt}, ${results.quick ? '**--quick** (small sizes, 1 run)' : `${results.runs} runs`}, ` +
-      'implementations interleaved within each run (A B C … A B C …); the figures are medians over runs.',
+      'implementations in a fresh random order within each run; the figures are medians over runs, with the min–max spread.',
     `mongoimport: ${results.tools.mongoimport}. bulkwright CLI: ${results.tools.bulkwrightCli}. ` +
       `Child processes measured with ${results.tools.childUsage}.`,
     `Source: commit ${results.source?.commit ?? 'not recorded'}${results.source?.dirty ? ' **with uncommitted changes** (the commit alone does not say what ran)' : ''}. ` +
@@ -322,7 +322,8 @@ function renderMarkdown(
       '`(tsx)` row shows what running it from source under tsx costs. The plain loop (`bench/plain-loop.mjs`: ' +
       'readline, `JSON.parse`, `insertMany` per 1,000, one batch at a time) is the memory baseline of a streaming ' +
       'import that keeps nothing.',
-    '- bulkwright runs unordered with `batchSize: 1000, concurrency: 4` (the CLI: `--batch-size 1000 --concurrency 4`); ' +
+    '- bulkwright runs unordered with `batchSize: 1000, concurrency: 4` in process; the CLI runs at its defaults ' +
+      '(`--batch-size 1000`, 2 batches in flight), and the `--concurrency 1` row sends one batch at a time as the plain loop does; ' +
       'the raw driver’s `insertMany` is unordered with its default batching; mongoimport runs with `-j 1` and `-j 4`; ' +
       'Mongoose uses an equivalent schema (the same checks as the Zod schema), and “lean” is `insertMany(…, { lean: true })`, ' +
       'which skips casting and validation.',

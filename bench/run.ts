@@ -168,7 +168,8 @@ function unavailableResume(scenario: Scenario, unavailable: Record<string, strin
 
 function unavailableReason(impl: ImplId, unavailable: Record<string, string>): string | undefined {
   if (impl.startsWith('mongoimport')) return unavailable.mongoimport;
-  if (impl === 'bulkwright-cli') return unavailable['bulkwright-cli'];
+  if (impl.startsWith('bulkwright-cli') && impl !== 'bulkwright-cli-tsx')
+    return unavailable['bulkwright-cli'];
   return undefined;
 }
 

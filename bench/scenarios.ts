@@ -39,6 +39,7 @@ export const LABELS: Record<ImplId, string> = {
   'mongoimport-j1': 'mongoimport -j 1',
   'mongoimport-j4': 'mongoimport -j 4',
   'bulkwright-cli': 'bulkwright CLI',
+  'bulkwright-cli-c1': 'bulkwright CLI --concurrency 1',
   'bulkwright-cli-tsx': 'bulkwright CLI (tsx)',
   'plain-loop': 'plain Node loop',
   'bulkwright-cli-resumed': 'CLI, resumed after a kill',
@@ -125,7 +126,7 @@ export function scenarios(quick: boolean): Scenario[] {
       task: 'stream',
       kind: 'small',
       count: stream[1]!,
-      impls: ['plain-loop', 'bulkwright-cli', 'mongoimport-j4'],
+      impls: ['plain-loop', 'bulkwright-cli', 'bulkwright-cli-c1', 'mongoimport-j4'],
       baseline: 'plain-loop',
     },
     {

@@ -23,7 +23,7 @@ const mb = (x: number) => `${fmt(x, 0)} MB`;
 
 /** The settings both sides of the streaming bars run with (bench/children.ts). */
 export const STREAM_SETTINGS =
-  'batches of 1,000 on both sides; the CLI with --concurrency 4, the plain loop one batch at a time';
+  'batches of 1,000 on both sides; the CLI at its default concurrency (2 batches in flight), the plain loop one at a time';
 
 function row(summaries: Summaries, scenario: string, impl: string): Row | undefined {
   const r = summaries.get(scenario)?.find((x) => x.impl === impl);

@@ -311,7 +311,8 @@ async function runBatch(
   settings: RunSettings,
   replayedOf: ReplayDetector,
 ): Promise<BatchResult> {
-  const ops = items.flatMap((item) => (item.op ? [item.op] : []));
+  const ops: PlannedOp[] = [];
+  for (const item of items) if (item.op) ops.push(item.op);
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
   const builder = new ReportBuilder('write', o.ordered, ops.length, false);
   await runPlan(collection, ops, builder, settings);
