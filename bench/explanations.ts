@@ -7,8 +7,9 @@
 export const EXPLANATIONS: Readonly<Record<string, string>> = {
   'stream-cpu':
     'What the profiles of the CLI show on top of the plain loop’s work (JSON.parse, the driver’s `insertMany`, BSON): ' +
-    'the NDJSON reader decodes each line from bytes separately (src/stream/sources/ndjson.ts, where readline decodes a ' +
-    'chunk at once), the per-record pipeline objects (source record, item, `{ insertOne: { document } }`) and their ' +
+    'the NDJSON reader’s per-record step (src/stream/sources/ndjson.ts: an async-generator yield and a source record ' +
+    'per line; decoding a whole ASCII chunk at once instead of each line was tried and bought nothing), the per-record ' +
+    'pipeline objects (item, `{ insertOne: { document } }`) and their ' +
     'garbage collection, and the CLI’s start-up (commander, zod), a fixed cost that weighs less the larger the file. ' +
     'Client CPU per record also grows with the batches in flight: compare the `--concurrency 1` row, which sends one ' +
     'batch at a time as the plain loop does, with the default (2). Part of that is not extra work: in the profiles the ' +
