@@ -42,6 +42,8 @@ export type { BatchTiming, BulkReport, Counts, Operation, ReportStats } from './
 export * from './stream/index.js';
 export { type StreamSource, streamInsert } from './stream/stream-insert.js';
 export type { StreamInsertOptions } from './stream/stream-options.js';
+export { type SyncAction, type SyncReport, sync } from './sync/sync.js';
+export type { SyncOptions } from './sync/sync-options.js';
 export { bulkDelete, type DeleteOptions } from './verbs/bulk-delete.js';
 export { bulkInsert } from './verbs/bulk-insert.js';
 export { bulkUpdate } from './verbs/bulk-update.js';
