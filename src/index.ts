@@ -48,4 +48,5 @@ export { bulkDelete, type DeleteOptions } from './verbs/bulk-delete.js';
 export { bulkInsert } from './verbs/bulk-insert.js';
 export { bulkUpdate } from './verbs/bulk-update.js';
 export { bulkWrite } from './verbs/bulk-write.js';
+export type { ModelWriteOp, ModelWriteOps } from './verbs/bulk-write-across.js';
 export { type RetryFailedOptions, retryFailed } from './verbs/retry-failed.js';

@@ -21,6 +21,8 @@ export interface RunSettings extends ChunkSettings {
   readonly review?: (chunk: readonly PlannedOp[], outcome: ChunkOutcome) => Promise<ChunkOutcome>;
   /** Throttles batch starts (`maxOpsPerSecond`, `pauseMs`). */
   readonly pacer?: Pacer | undefined;
+  /** Sends a chunk some other way than the collection's bulkWrite (the client-level command). */
+  readonly runner?: (chunk: readonly PlannedOp[]) => Promise<ChunkOutcome>;
 }
 
 export async function runPlan(
@@ -34,7 +36,8 @@ export async function runPlan(
   const runOne = async (part: PlannedOp[]) => {
     await settings.pacer?.take(part.length);
     const t0 = performance.now();
-    const raw = await runChunk(collection, part, settings).finally(() => settings.pacer?.finished());
+    const send = settings.runner ? settings.runner(part) : runChunk(collection, part, settings);
+    const raw = await send.finally(() => settings.pacer?.finished());
     const outcome = settings.review ? await settings.review(part, raw) : raw;
     builder.addChunk(part, outcome, performance.now() - t0, settings.attempt);
     if (settings.onProgress) {

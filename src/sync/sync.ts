@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Collection, Document } from 'mongodb';
-import type { AnyModel, DocOf, IdOfModel, InputOf } from '../model/define-model.js';
+import type { AnyModel, IdOfModel, InputOf } from '../model/define-model.js';
 import { validateWith } from '../plan/validate.js';
 import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
@@ -59,28 +59,34 @@ export async function sync<M extends AnyModel>(
   const opOwner: number[] = []; // entry index, or -1 - k for the k-th delete
   const deleteIds: unknown[] = [];
   const seen = new Map<string, number>();
-  parsed.forEach((doc, i) => {
-    if (!doc) return void (actions[i] = 'failed');
+  for (let i = 0; i < parsed.length; i++) {
+    const doc = parsed[i];
+    if (!doc) {
+      actions[i] = 'failed';
+      continue;
+    }
     const key = keyOf(doc, o.key);
     const first = seen.get(key);
     if (first !== undefined) {
       const message = `the list names ${key} twice (first at index ${first})`;
       failures.push(clientFailure(i, FailureKind.validation, duplicateEntryCode, message, entries[i]));
-      return void (actions[i] = 'failed');
+      actions[i] = 'failed';
+      continue;
     }
     seen.set(key, i);
     const current = stored.get(key);
     if (!current) {
       ops.push({ insertOne: { document: entries[i] } });
     } else if (isLive(current) && same(o, current, doc)) {
-      return void (actions[i] = 'unchanged');
+      actions[i] = 'unchanged';
+      continue;
     } else {
       const { _id, ...fields } = doc;
       const $set = model.softDelete && !isLive(current) ? { ...fields, deletedAt: null } : fields;
       ops.push({ updateOne: { filter: { _id: current._id }, update: { $set } } });
     }
     opOwner.push(i);
-  });
+  }
   if (o.deleteMissing) {
     for (const [key, doc] of stored) {
       if (seen.has(key) || !isLive(doc)) continue;
