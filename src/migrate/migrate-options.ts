@@ -93,7 +93,8 @@ export function resolveMigrateOptions<M extends AnyModel, TSource>(
 ): ResolvedMigrateOptions<TSource> {
   if (typeof o !== 'object' || o === null) throw optionError('options', 'an object', o);
   for (const name of Object.keys(o))
-    if (!known.has(name)) throw optionError(name, 'a migrate option', 'unknown');
+    if (!known.has(name))
+      throw new TypeError(`Unknown option \`${name}\` for migrate (known: ${[...known].join(', ')})`);
   if (typeof o.transform !== 'function') throw optionError('transform', 'a function', o.transform);
   if (o.id !== undefined && (typeof o.id !== 'string' || !/^[\w.-]+$/.test(o.id)))
     throw optionError('id', 'a non-empty string of letters, digits, _ . -', o.id);
