@@ -6,6 +6,7 @@ import {
   type Collection,
   type Document,
   MongoBulkWriteError,
+  MongoError,
 } from 'mongodb';
 import type { PlannedOp } from '../plan/planned-op.js';
 import {
@@ -39,8 +40,16 @@ export async function runChunk(
       chunk.map((p) => p.op),
       options,
     );
-    return outcomeFromResult(chunk, result);
+    return outcomeFromResult(chunk, result, settings.ordered);
   } catch (error) {
+    // In a transaction, a transient error means the server aborted it: no op of it stands, and the
+    // whole transaction must run again, which `withTransaction` does when the error reaches it.
+    if (
+      settings.session?.inTransaction() &&
+      error instanceof MongoError &&
+      error.hasErrorLabel('TransientTransactionError')
+    )
+      throw error;
     if (error instanceof MongoBulkWriteError || !isRejectedBeforeSending(error)) {
       return outcomeFromError(chunk, error, settings.ordered);
     }
