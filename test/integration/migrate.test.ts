@@ -3,8 +3,8 @@
  * collection for every update op and stalls on update commands of 100+ ops).
  */
 import { describe, expect, it } from 'vitest';
-import { migrate, rollback } from '../../src/index.js';
-import { itemModel, items, transformItem } from '../fixtures/migration.js';
+import { defineModel, migrate, rollback } from '../../src/index.js';
+import { itemModel, itemSchema, items, transformItem } from '../fixtures/migration.js';
 import { useTestDb } from '../support/db.js';
 
 const t = useTestDb('migrate');
@@ -172,6 +172,34 @@ describe('rollback', () => {
       items(60).filter((d) => d._id % 7 && (d._id % 5 === 0 || d._id % 3)).length,
     );
     expect(await snapshot('lost_checkpoint')).toEqual(expected(60));
+  });
+
+  it('restores exactly on a model with timestamps and soft delete (updatedAt and deletedAt are backed up too)', async () => {
+    const model = defineModel({
+      db: t.db,
+      collection: 'stamped',
+      schema: itemSchema,
+      timestamps: true,
+      softDelete: true,
+    });
+    const at = new Date('2020-01-01T00:00:00Z');
+    await model.collection().insertMany(items(20).map((d) => ({ ...d, createdAt: at, updatedAt: at })));
+    const original = await snapshot('stamped');
+    const report = await migrate(model, {
+      id: 'stamped',
+      backup: true,
+      batchSize: 8,
+      transform: (doc) => (doc._id % 4 === 0 ? { delete: true } : { $set: { label: 'x' } }),
+    });
+    expect(report.ok).toBe(true);
+    const migrated = await t.db
+      .collection('stamped')
+      .find({ deletedAt: { $ne: null } })
+      .toArray();
+    expect(migrated).toHaveLength(5); // soft-deleted, not removed
+    expect((await snapshot('stamped')).every((d) => (d as { updatedAt?: Date }).updatedAt! > at)).toBe(true);
+    expect((await rollback(model, 'stamped')).ok).toBe(true);
+    expect(await snapshot('stamped')).toEqual(original);
   });
 
   it('throws BW_NO_BACKUP for a migration without a backup', async () => {
