@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Collection, Document } from 'mongodb';
+import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
@@ -84,6 +85,7 @@ export async function* streamInsert(
     attempt: 1,
     total: 0,
     onProgress: undefined,
+    pacer: createPacer(options),
   };
   const n = {
     read: 0,
