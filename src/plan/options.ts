@@ -4,6 +4,7 @@
  */
 import type { ClientSession, WriteConcernSettings } from 'mongodb';
 import { optionError } from './option-error.js';
+import { checkThrottle, type ThrottleOptions } from './throttle-options.js';
 
 export interface RetryOptions {
   /** Total tries including the first. @default 3 */
@@ -28,7 +29,7 @@ export interface BulkProgress {
   readonly elapsedMs: number;
 }
 
-export interface BulkOptions {
+export interface BulkOptions extends ThrottleOptions {
   /** Stop at the first failure, as the driver does. @default true */
   readonly ordered?: boolean;
   /** Ops per server round trip. @default the server's `maxWriteBatchSize` */
@@ -72,6 +73,8 @@ export interface ResolvedOptions {
   readonly hooks: boolean;
   readonly onProgress: ((progress: BulkProgress) => void) | undefined;
   readonly throwOnFailure: boolean;
+  readonly maxOpsPerSecond: number | undefined;
+  readonly pauseMs: number | undefined;
 }
 
 const noRetry: ResolvedRetry = { attempts: 1, delayMs: 0, backoff: 1, maxDelayMs: 0 };
@@ -87,6 +90,7 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
   checkBoolean(o, 'bypassDocumentValidation');
   checkInteger(o.batchSize, 'batchSize', 1);
   checkInteger(o.concurrency, 'concurrency', 1);
+  checkThrottle(o);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw optionError('onProgress', 'a function', o.onProgress);
   }
@@ -104,6 +108,8 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
     hooks: o.hooks ?? true,
     onProgress: o.onProgress,
     throwOnFailure: o.throwOnFailure ?? false,
+    maxOpsPerSecond: o.maxOpsPerSecond,
+    pauseMs: o.pauseMs,
   };
 }
 

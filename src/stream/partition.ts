@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { optionError } from '../plan/option-error.js';
+import { ownSource } from './sources/own-source.js';
 import type { SourceRecord } from './types.js';
 
 export interface Partition {
@@ -60,7 +61,14 @@ export function shareRange(size: number, partition: Partition): { start: number;
 }
 
 /** The records of a modulo share: record number `position` belongs to share `(position - 1) % count`. */
-export async function* moduloShare(
+export function moduloShare(
+  records: AsyncIterable<SourceRecord>,
+  partition: Partition,
+): AsyncGenerator<SourceRecord> {
+  return ownSource(modulo(records, partition));
+}
+
+async function* modulo(
   records: AsyncIterable<SourceRecord>,
   partition: Partition,
 ): AsyncGenerator<SourceRecord> {

@@ -1,11 +1,12 @@
 import type { WriteConcernSettings } from 'mongodb';
 import { optionError } from '../plan/option-error.js';
 import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
+import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 import { checkPartition, type Partition } from './partition.js';
 import type { SourceFormat } from './sources/open-source.js';
 import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
 
-export interface StreamInsertOptions {
+export interface StreamInsertOptions extends ThrottleOptions {
   /** `insert` (default), `upsert` (replace the match), `merge` (`$set` the record onto the match). */
   readonly mode?: StreamMode;
   /** Fields that identify a record in upsert and merge modes. @default ['_id'] */
@@ -90,6 +91,7 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   checkInteger(o.concurrency, 'concurrency', 1, 64);
   checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
   if (o.partition !== undefined) checkPartition(o.partition);
+  checkThrottle(o);
   if (o.resume && !o.checkpoint)
     throw new TypeError('Expected `checkpoint` with `resume: true`: it says where to resume from');
   if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {

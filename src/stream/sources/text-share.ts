@@ -17,6 +17,7 @@ import type { Partition } from '../partition.js';
 import { shareRange } from '../partition.js';
 import type { SourceRecord } from '../types.js';
 import { type OpenSourceOptions, openSource } from './open-source.js';
+import { ownSource } from './own-source.js';
 
 export interface TextShare {
   /** The first byte of the first line the share owns. */
@@ -69,7 +70,15 @@ export interface TextShareOptions extends OpenSourceOptions {
 }
 
 /** Reads one share of a file (`{ index: 0, count: 1 }`: the whole file, with byte positions). */
-export async function* readTextShare(
+export function readTextShare(
+  path: string,
+  partition: Partition,
+  options: TextShareOptions,
+): AsyncGenerator<SourceRecord> {
+  return ownSource(read(path, partition, options));
+}
+
+async function* read(
   path: string,
   partition: Partition,
   options: TextShareOptions,
