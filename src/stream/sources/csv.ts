@@ -17,6 +17,7 @@ import { optionError, positiveInteger } from '../../plan/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
 import { type CsvColumn, type CsvColumnType, toColumns, toObject } from './csv-columns.js';
+import { LineTracker } from './line-tracker.js';
 
 export type { CsvColumnType } from './csv-columns.js';
 
@@ -103,16 +104,19 @@ async function* read(input: TextInput, options: Resolved): AsyncGenerator<Source
   // Feeding stops once the bytes past the parser's last complete record pass the limit; the
   // parser then flushes the partial record, which becomes the source's last (error) record.
   let runaway = false;
+  const lines = new LineTracker();
   async function* feed(): AsyncGenerator<Buffer> {
     let fed = 0;
     for await (const chunk of byteChunks(input)) {
       if (fed - parser.info.bytes > options.maxRecordBytes) {
         runaway = true;
-        return;
+        break;
       }
       fed += chunk.length;
+      lines.push(chunk);
       yield chunk;
     }
+    lines.end();
   }
   const source = Readable.from(feed());
   source.on('error', (error) => parser.destroy(error));
@@ -126,7 +130,7 @@ async function* read(input: TextInput, options: Resolved): AsyncGenerator<Source
   }
   let last: SourceRecord | undefined;
   try {
-    for await (const record of toRecords(parser as AsyncIterable<Parsed>, columns, options)) {
+    for await (const record of toRecords(parser as AsyncIterable<Parsed>, columns, options, lines)) {
       if (!runaway) {
         yield record;
         continue;
@@ -161,22 +165,26 @@ async function* toRecords(
   parsed: AsyncIterable<Parsed>,
   explicitColumns: CsvColumn[] | undefined,
   options: Resolved,
+  lines: LineTracker,
 ): AsyncGenerator<SourceRecord> {
   let columns = explicitColumns;
+  // An error record carries its whole line(s) as in the file, whatever csv-parse had read of it.
+  const wholeLines = (position: number, end: number, raw: string) => lines.lines(position, end) ?? raw;
   // csv-parse counts a CRLF inside a quoted field as two lines; this many extra so far.
   let extraLines = 0;
   let lastLine = 0;
   // csv-parse may report several errors for one row (a bad closing quote, then the quote left
   // open), each with the row's raw text so far: a skip is held until the next item shows whether
   // it continues the same row.
-  let held: { position: number; raw: string; message: string; lines: unknown } | undefined;
+  let held: { position: number; raw: string; message: string; lines: unknown; end: number } | undefined;
   const release = (): SourceRecord[] => {
     if (!held) return [];
-    const { position, raw, message } = held;
+    const { position, raw, message, end } = held;
     held = undefined;
-    return [{ position, raw, error: { code: 'BW_PARSE_CSV', message } }];
+    return [{ position, raw: wholeLines(position, end, raw), error: { code: 'BW_PARSE_CSV', message } }];
   };
   for await (const item of parsed) {
+    lines.discardBefore(held ? held.position : lastLine + 1);
     if ('skipped' in item) {
       const raw = trimBreaks(item.raw ?? '');
       // Only a report from the same line continues the held row: the next row can share its prefix.
@@ -193,6 +201,7 @@ async function* toRecords(
         raw,
         message: item.skipped.message,
         lines: item.skipped.lines,
+        end: lastLine,
       };
       continue;
     }
@@ -206,7 +215,12 @@ async function* toRecords(
       const header = toColumns(item.record, options.types, options.schema);
       if ('problem' in header) {
         const message = `${header.problem}; no row can be read`;
-        yield { position, raw, bytesRead, error: { code: 'BW_PARSE_CSV', message } };
+        yield {
+          position,
+          raw: wholeLines(position, lastLine, raw),
+          bytesRead,
+          error: { code: 'BW_PARSE_CSV', message },
+        };
         return;
       }
       columns = header.columns;
@@ -214,12 +228,22 @@ async function* toRecords(
     }
     if (item.record.length !== columns.length) {
       const message = `Expected ${columns.length} fields (as in the header), got ${item.record.length}`;
-      yield { position, raw, bytesRead, error: { code: 'BW_PARSE_CSV', message } };
+      yield {
+        position,
+        raw: wholeLines(position, lastLine, raw),
+        bytesRead,
+        error: { code: 'BW_PARSE_CSV', message },
+      };
       continue;
     }
     const row = toObject(columns, item.record);
     if ('problem' in row)
-      yield { position, raw, bytesRead, error: { code: 'BW_CSV_TYPE', message: row.problem } };
+      yield {
+        position,
+        raw: wholeLines(position, lastLine, raw),
+        bytesRead,
+        error: { code: 'BW_CSV_TYPE', message: row.problem },
+      };
     else yield { position, raw, bytesRead, value: row.value };
   }
   yield* release();
