@@ -6,6 +6,7 @@ import {
   type Collection,
   type Document,
   MongoBulkWriteError,
+  MongoNetworkTimeoutError,
 } from 'mongodb';
 import type { PlannedOp } from '../plan/planned-op.js';
 import {
@@ -22,6 +23,12 @@ export interface ChunkSettings {
   readonly writeConcern: BulkWriteOptions['writeConcern'];
   readonly bypassDocumentValidation: boolean | undefined;
   readonly maxBsonObjectSize: number;
+  /**
+   * How long a batch may wait for the server's reply. Past it the driver drops the connection and
+   * the batch counts as lost in flight (outcome unknown, resent where replay-safe): a server that
+   * accepts a batch and never answers cannot hang the run. Undefined: no deadline.
+   */
+  readonly batchTimeoutMs?: number;
 }
 
 export async function runChunk(
@@ -34,13 +41,23 @@ export async function runChunk(
   if (settings.writeConcern) options.writeConcern = settings.writeConcern;
   if (settings.bypassDocumentValidation !== undefined)
     options.bypassDocumentValidation = settings.bypassDocumentValidation;
+  const deadline =
+    settings.batchTimeoutMs === undefined ? undefined : AbortSignal.timeout(settings.batchTimeoutMs);
+  // The driver honours `signal` on every operation (bulkWrite's option type omits it).
+  if (deadline) (options as BulkWriteOptions & { signal?: AbortSignal }).signal = deadline;
   try {
     const result = await collection.bulkWrite(
       chunk.map((p) => p.op),
       options,
     );
     return outcomeFromResult(chunk, result);
-  } catch (error) {
+  } catch (thrown) {
+    // The driver words an expired signal as a plain bulk error; said as what it is, a lost batch.
+    const error = deadline?.aborted
+      ? new MongoNetworkTimeoutError(
+          `no reply within batchTimeoutMs (${settings.batchTimeoutMs} ms); the connection was dropped`,
+        )
+      : thrown;
     if (error instanceof MongoBulkWriteError || !isRejectedBeforeSending(error)) {
       return outcomeFromError(chunk, error, settings.ordered);
     }

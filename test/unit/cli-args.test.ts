@@ -352,6 +352,7 @@ describe('progress mode', () => {
       inserted: 24_990,
       upserted: 0,
       matched: 0,
+      deleted: 0,
       rejected: 10,
       skipped: 0,
       position: 25_000,

@@ -16,8 +16,15 @@ import type * as z from 'zod/v4/core';
 import { optionError, positiveInteger } from '../../plan/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
-import { type CsvColumn, type CsvColumnType, toColumns, toObject } from './csv-columns.js';
+import {
+  type CsvColumn,
+  type CsvColumnType,
+  type HeaderSettings,
+  toColumns,
+  toObject,
+} from './csv-columns.js';
 import { LineTracker } from './line-tracker.js';
+import { timeZone, UTC } from './time-zone.js';
 
 export type { CsvColumnType } from './csv-columns.js';
 
@@ -39,6 +46,15 @@ export interface CsvOptions {
    * @default 17 MiB
    */
   readonly maxRecordBytes?: number;
+  /**
+   * The zone of date text that names none (`2024-01-02 10:00`): an IANA name (`Europe/Paris`) or a
+   * UTC offset (`+05:30`). Never the machine's local zone. @default 'UTC'
+   */
+  readonly timeZone?: string;
+  /** Header cells (or `columns`) carry mongoimport types: `age.int32()`, `born.date(2006-01-02)`. @default false */
+  readonly columnsHaveTypes?: boolean;
+  /** Leave every empty cell out of the document. @default false */
+  readonly ignoreBlanks?: boolean;
 }
 
 const DEFAULT_MAX_RECORD_BYTES = 17 * 1024 * 1024;
@@ -51,9 +67,8 @@ export function readCsv(input: TextInput, options: CsvOptions = {}): AsyncGenera
 
 interface Resolved {
   readonly delimiter: string;
-  readonly columns: readonly string[] | undefined;
-  readonly types: Readonly<Record<string, CsvColumnType>> | undefined;
-  readonly schema: z.$ZodObject | undefined;
+  readonly explicitColumns: CsvColumn[] | undefined;
+  readonly header: HeaderSettings;
   readonly maxRecordBytes: number;
 }
 
@@ -76,7 +91,22 @@ function resolve(options: CsvOptions): Resolved {
     throw optionError('schema', 'a Zod object schema', schema);
   }
   const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES);
-  return { delimiter, columns, types, schema, maxRecordBytes };
+  const zone = options.timeZone === undefined ? UTC : timeZone(options.timeZone);
+  const header: HeaderSettings = {
+    types,
+    schema,
+    zone,
+    typedHeader: options.columnsHaveTypes === true,
+    ignoreBlanks: options.ignoreBlanks === true,
+  };
+  let explicitColumns: CsvColumn[] | undefined;
+  if (columns) {
+    const checked = toColumns(columns, header);
+    if ('problem' in checked)
+      throw optionError('columns', `usable field names (${checked.problem})`, columns);
+    explicitColumns = checked.columns;
+  }
+  return { delimiter, explicitColumns, header, maxRecordBytes };
 }
 
 /** What the parser yields: a record, or a row it skipped, pushed in order from `on_skip`. */
@@ -122,12 +152,7 @@ async function* read(input: TextInput, options: Resolved): AsyncGenerator<Source
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
 
-  let columns: CsvColumn[] | undefined;
-  if (options.columns) {
-    const header = toColumns(options.columns, options.types, options.schema);
-    if ('problem' in header) throw optionError('columns', 'usable field names', options.columns);
-    columns = header.columns;
-  }
+  const columns = options.explicitColumns;
   let last: SourceRecord | undefined;
   try {
     for await (const record of toRecords(parser as AsyncIterable<Parsed>, columns, options, lines)) {
@@ -212,7 +237,7 @@ async function* toRecords(
     const position = lastLine - countBreaks(raw);
     const bytesRead = item.info.bytes;
     if (!columns) {
-      const header = toColumns(item.record, options.types, options.schema);
+      const header = toColumns(item.record, options.header);
       if ('problem' in header) {
         const message = `${header.problem}; no row can be read`;
         yield {
