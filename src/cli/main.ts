@@ -214,6 +214,9 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
       ...(command.columns !== undefined ? { columns: command.columns } : {}),
       ...(command.types !== undefined ? { types: command.types } : {}),
+      ...(command.timeZone !== undefined ? { timeZone: command.timeZone } : {}),
+      columnsHaveTypes: command.columnsHaveTypes,
+      ignoreBlanks: command.ignoreBlanks,
       ...(loaded ? { schema: model.schema } : {}),
     });
     const deadLetterPath =
@@ -253,6 +256,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       ...(checkpoint ? { checkpoint, idNamespace: checkpointKey } : {}),
       resume: command.resume,
       dryRun: command.dryRun,
+      batchTimeoutMs: command.batchTimeoutMs,
       signal: interrupt.signal,
     });
     let report: StreamReport;

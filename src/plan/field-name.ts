@@ -14,7 +14,7 @@ export function fieldNameProblem(name: string): string | undefined {
   }
   const dollar = segments.find((segment) => segment.startsWith('$'));
   if (dollar !== undefined)
-    return `field name ${JSON.stringify(name)} has a part starting with $ (${dollar})`;
+    return `field name ${JSON.stringify(name)} has a part with a leading $ (${dollar})`;
   if (segments.includes('__proto__')) return `field name ${JSON.stringify(name)} uses __proto__`;
   return undefined;
 }

@@ -40,6 +40,9 @@ describe('import options', () => {
       quiet: false,
       json: false,
       progressIntervalMs: 5000,
+      columnsHaveTypes: false,
+      ignoreBlanks: false,
+      batchTimeoutMs: 60_000,
     } satisfies CliCommand);
   });
 
@@ -209,7 +212,7 @@ describe('import options', () => {
       '--db: expected a database name without any of / \\ . space " $ * < > : | ?, received "my.db"',
       '--collection: expected a collection name not starting with "system.", received "system.users"',
       '--format: expected one of ndjson, csv, json, received "xml"',
-      '--mode: expected one of insert, upsert, merge, received "replace"',
+      '--mode: expected one of insert, upsert, merge, delete, received "replace"',
       '--batch-size: expected an integer from 1 to 100000, received "0"',
       '--concurrency: expected an integer from 1 to 64, received "lots"',
       '--ordered, --unordered: expected one of them, received both',
@@ -243,7 +246,7 @@ describe('import options', () => {
 
   it('checks upsert fields and that they go with upsert or merge', () => {
     expect(problems([...base, '--upsert-fields', 'email'])).toEqual([
-      '--upsert-fields: expected with --mode upsert or merge, received --mode insert',
+      '--upsert-fields: expected with --mode upsert, merge or delete, received --mode insert',
     ]);
     expect(problems([...base, '--mode', 'upsert', '--upsert-fields', 'a,,b'])).toEqual([
       '--upsert-fields: expected comma-separated field names, none empty, received "a,,b"',
