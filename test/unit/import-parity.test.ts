@@ -119,6 +119,23 @@ describe('date text', () => {
     expect(iso((offset[0]?.value as { d: Date } | undefined)?.d)).toBe('1997-06-02T09:54:00.000Z');
   });
 
+  it('reads every form docs/cli.md lists', () => {
+    const forms: [string, string][] = [
+      ['2016-06-08', '2016-06-08T00:00:00.000Z'],
+      ['2016-06-08 09:26', '2016-06-08T09:26:00.000Z'],
+      ['2016-06-08T09:26:00.5', '2016-06-08T09:26:00.500Z'],
+      ['2016/06/08', '2016-06-08T00:00:00.000Z'],
+      ['June 02, 1997 15:24:00', '1997-06-02T15:24:00.000Z'],
+      ['Jun 2 1997', '1997-06-02T00:00:00.000Z'],
+      ['2 June 1997 3:24 PM', '1997-06-02T15:24:00.000Z'],
+      ['Mon, 02 Jun 1997 15:24:00 GMT', '1997-06-02T15:24:00.000Z'],
+      ['2016-06-08T09:26:00Z', '2016-06-08T09:26:00.000Z'],
+      ['2016-06-08 09:26 -0500', '2016-06-08T14:26:00.000Z'],
+      ['June 02, 1997 15:24 +02', '1997-06-02T13:24:00.000Z'],
+    ];
+    for (const [text, expected] of forms) expect([text, iso(parseDateText(text))]).toEqual([text, expected]);
+  });
+
   it('refuses day/month text without a layout (06/08/2016 is June or August), and reads it with one', async () => {
     expect(parseDateText('06/08/2016 09:26:00')).toEqual({ problem: expect.stringMatching(/ambiguous/) });
     expect(parseDateText('13/08/2016')).toEqual({ problem: expect.stringMatching(/ambiguous/) });

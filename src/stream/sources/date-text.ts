@@ -39,7 +39,7 @@ export function monthNumber(name: string): number {
 const ISO =
   /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const TIME = String.raw`(?:[T ,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*([AP]M))?)?`;
-const ZONE = String.raw`(?:\s*(Z|UTC|GMT|(?:GMT|UTC)?[+-]\d{2}:?\d{2}))?`;
+const ZONE = String.raw`(?:\s*(Z|UTC|GMT|(?:GMT|UTC)?[+-]\d{2}(?::?\d{2})?))?`;
 const WEEKDAY = String.raw`(?:[A-Za-z]{3,9},?\s+)?`;
 const MONTH_FIRST = new RegExp(
   String.raw`^${WEEKDAY}([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})${TIME}${ZONE}$`,

@@ -2,7 +2,7 @@
  * mongoimport's dated column types: `date(layout)` and `date_go(layout)` take a Go reference
  * layout (`2006-01-02 15:04:05`), `date_ms(…)` a .NET one (`yyyy-MM-dd HH:mm:ss`) and
  * `date_oracle(…)` an Oracle one (`YYYY-MM-DD HH24:MI:SS`), both translated to Go's as
- * mongo-tools' dateconv does. As Go's time.Parse, text without a zone is read as UTC (here: the
+ * mongo-tools' dateconv does (date-layouts.ts). As Go's time.Parse, text without a zone is read as UTC (here: the
  * zone given, UTC by default).
  */
 import { monthNumber, toDate, type WallClock, zoneOffset } from './date-text.js';
@@ -219,73 +219,4 @@ function readField(field: string, text: string): { value: number; length: number
       return offset === undefined ? undefined : { value: offset, length: match[0].length };
     }
   }
-}
-
-const MS_REPLACERS: readonly (readonly [string, string])[] = [
-  ['dddd', 'Monday'],
-  ['ddd', 'Mon'],
-  ['dd', '02'],
-  ['d', '2'],
-  ['MMMM', 'January'],
-  ['MMM', 'Jan'],
-  ['MM', '01'],
-  ['M', '1'],
-  ['hh', '03'],
-  ['h', '3'],
-  ['HH', '15'],
-  ['H', '15'],
-  ['mm', '04'],
-  ['m', '4'],
-  ['ss', '05'],
-  ['s', '5'],
-  ['tt', 'PM'],
-  ['yyyy', '2006'],
-  ['yyy', '2006'],
-  ['yy', '06'],
-  ['zzz', '-07:00'],
-  ['zz', '-07'],
-];
-const ORACLE_REPLACERS: readonly (readonly [string, string])[] = [
-  ['AM', 'PM'],
-  ['DAY', 'Monday'],
-  ['DY', 'Mon'],
-  ['DD', '02'],
-  ['HH12', '03'],
-  ['HH24', '15'],
-  ['HH', '03'],
-  ['MI', '04'],
-  ['MONTH', 'January'],
-  ['MON', 'Jan'],
-  ['MM', '01'],
-  ['SS', '05'],
-  ['TZD', 'MST'],
-  ['TZH:TZM', '-07:00'],
-  ['TZH', '-07'],
-  ['YYYY', '2006'],
-  ['YY', '06'],
-];
-
-/** mongo-tools' dateconv.FromMS: .NET layout elements to Go's, the first listed match winning. */
-export function fromMsLayout(layout: string): string {
-  return replaceAll(layout, MS_REPLACERS);
-}
-
-/** mongo-tools' dateconv.FromOracle (the layout is upper-cased first, as there). */
-export function fromOracleLayout(layout: string): string {
-  return replaceAll(layout.toUpperCase(), ORACLE_REPLACERS);
-}
-
-function replaceAll(text: string, pairs: readonly (readonly [string, string])[]): string {
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    const pair = pairs.find(([from]) => text.startsWith(from, i));
-    if (pair) {
-      out += pair[1];
-      i += pair[0].length;
-    } else {
-      out += text[i];
-      i++;
-    }
-  }
-  return out;
 }

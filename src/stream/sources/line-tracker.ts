@@ -69,3 +69,33 @@ export class LineTracker {
     this.#nextLine += breaks;
   }
 }
+
+/** csv-parse's raw text can carry the breaks of skipped empty lines before it and its own after. */
+export function trimBreaks(raw: string): string {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isBreak(raw.charCodeAt(start))) start++;
+  while (end > start && isBreak(raw.charCodeAt(end - 1))) end--;
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+}
+
+function isBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d;
+}
+
+/** Line breaks inside a record (in quoted fields), a CRLF counting once. */
+export function countBreaks(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a) count++;
+    else if (code === 0x0d && text.charCodeAt(i + 1) !== 0x0a) count++;
+  }
+  return count;
+}
+
+export function countCrlf(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) count++;
+  return count;
+}

@@ -9,8 +9,9 @@
  * receives plain numbers, as its Zod types expect.
  */
 import { Binary, Decimal128, Double, Long } from 'mongodb';
+import { fromMsLayout, fromOracleLayout } from './date-layouts.js';
 import { parseDateText } from './date-text.js';
-import { compileGoLayout, fromMsLayout, fromOracleLayout, parseWithLayout } from './go-layout.js';
+import { compileGoLayout, parseWithLayout } from './go-layout.js';
 import type { TimeZone } from './time-zone.js';
 
 /** A cell's value, or an `Invalid` saying why it has none. */
