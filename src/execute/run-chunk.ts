@@ -6,6 +6,7 @@ import {
   type Collection,
   type Document,
   MongoBulkWriteError,
+  MongoError,
   MongoNetworkTimeoutError,
 } from 'mongodb';
 import type { PlannedOp } from '../plan/planned-op.js';
@@ -50,7 +51,7 @@ export async function runChunk(
       chunk.map((p) => p.op),
       options,
     );
-    return outcomeFromResult(chunk, result);
+    return outcomeFromResult(chunk, result, settings.ordered);
   } catch (thrown) {
     // The driver words an expired signal as a plain bulk error; said as what it is, a lost batch.
     const error = deadline?.aborted
@@ -58,6 +59,14 @@ export async function runChunk(
           `no reply within batchTimeoutMs (${settings.batchTimeoutMs} ms); the connection was dropped`,
         )
       : thrown;
+    // In a transaction, a transient error means the server aborted it: no op of it stands, and the
+    // whole transaction must run again, which `withTransaction` does when the error reaches it.
+    if (
+      settings.session?.inTransaction() &&
+      error instanceof MongoError &&
+      error.hasErrorLabel('TransientTransactionError')
+    )
+      throw error;
     if (error instanceof MongoBulkWriteError || !isRejectedBeforeSending(error)) {
       return outcomeFromError(chunk, error, settings.ordered);
     }

@@ -9,6 +9,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { BSON, type Document, ObjectId } from 'mongodb';
+import { closeOnce } from './close-once.js';
 
 // ---------------------------------------------------------------------------------------------
 // Wire framing, shared with tcp-proxy.ts
@@ -215,7 +216,19 @@ export interface HelloContext {
 /** Fields merged over the default hello reply; a function is asked for each hello. */
 export type HelloScript = Document | ((ctx: HelloContext) => Document);
 
+/** Answers a command other than hello/ping/buildInfo and the writes; undefined: CommandNotFound. */
+export type CommandScript = (name: string, body: Document) => Document | undefined;
+
+/** A server behaviour as a whole: a write script, other commands, and a topology (see mongod-profile.ts). */
+export interface ServerProfile {
+  readonly script: WriteScript;
+  readonly commands: CommandScript;
+  readonly topology: 'standalone' | 'replicaSetPrimary';
+}
+
 export interface ScriptedServerOptions {
+  /** Answers writes and other commands as a server does; `script`/`topology` given here win. */
+  readonly profile?: ServerProfile;
   /** Decides the reply to each write. Default: `ctx.okReply()`. */
   readonly script?: WriteScript;
   /** Fields over the default hello reply (e.g. `{ maxWriteBatchSize: 10 }`). */
@@ -269,9 +282,10 @@ const OPS_FIELD: Record<WriteCommandName, string> = {
 };
 
 export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
-  let script = options.script ?? defaultScript;
+  let script = options.script ?? options.profile?.script ?? defaultScript;
   let hello: HelloScript = options.hello ?? {};
-  const topology = options.topology ?? 'standalone';
+  const topology = options.topology ?? options.profile?.topology ?? 'standalone';
+  const otherCommand = options.profile?.commands ?? (() => undefined);
   const maxConnections = options.maxConnections ?? 64;
   const lifetimeMs = options.lifetimeMs ?? 60_000;
 
@@ -349,7 +363,14 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
         });
       }
       default:
-        return { ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: `no such command: '${name}'` };
+        return (
+          otherCommand(name, request.body) ?? {
+            ok: 0,
+            code: 59,
+            codeName: 'CommandNotFound',
+            errmsg: `no such command: '${name}'`,
+          }
+        );
     }
   };
 
@@ -420,22 +441,12 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
 
-  let closed: Promise<void> | undefined;
   const dropAll = () => {
     const n = sockets.size;
     for (const socket of sockets) socket.destroy();
     return n;
   };
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.close(() => resolve());
-      dropAll();
-    });
-    return closed;
-  };
-  const lifetime = setTimeout(() => void close(), lifetimeMs);
-  lifetime.unref();
+  const close = closeOnce(server, lifetimeMs, dropAll);
 
   return {
     host: '127.0.0.1',
