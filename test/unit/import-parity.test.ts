@@ -197,6 +197,11 @@ describe('typed headers (--columns-have-types, as mongoimport)', () => {
     expect(records[2]?.error?.message).toBe('Column "number": expected a double, got "BLAH"');
   });
 
+  it('leaves an empty cell of a typed non-text column out (an empty int32 is no int32), keeps an empty string()', async () => {
+    const records = await collect(readCsv(csv('a.string(),b.int32()\n,\n'), { columnsHaveTypes: true }));
+    expect(records[0]?.value).toEqual({ a: '' });
+  });
+
   it('refuses a header cell without a type', async () => {
     const records = await collect(readCsv(csv('a.int32(),b\n1,2\n'), { columnsHaveTypes: true }));
     expect(records[0]?.error?.message).toMatch(/Header "b" has no type/);

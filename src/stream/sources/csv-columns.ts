@@ -74,7 +74,7 @@ export function toColumns(
         ? 'omit'
         : field?.nullable
           ? 'null'
-          : type === 'string'
+          : type === 'string' && (typed === undefined || typed.text)
             ? 'empty-string'
             : 'omit';
     const convert = typed?.convert ?? (type === 'date' ? dateConverter(settings.zone) : undefined);

@@ -43,7 +43,7 @@ export function typedHeaderCell(
   cell: string,
   zone: TimeZone,
   plainNumbers: boolean,
-): { name: string; convert: CellConverter } | { problem: string } {
+): { name: string; convert: CellConverter; text: boolean } | { problem: string } {
   const match = CELL.exec(cell);
   if (!match)
     return { problem: `Header ${JSON.stringify(cell)} has no type: expected name.type(), e.g. age.int32()` };
@@ -61,7 +61,7 @@ export function typedHeaderCell(
   const convert = converter(type, argument, zone, plainNumbers);
   return 'problem' in convert
     ? { problem: `Header ${JSON.stringify(cell)}: ${convert.problem}` }
-    : { name, convert: convert.convert };
+    : { name, convert: convert.convert, text: type === 'string' || type === 'auto' };
 }
 
 function converter(
