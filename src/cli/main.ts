@@ -234,7 +234,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
     let checkpoint: CheckpointStore | undefined;
     if (command.checkpoint.kind === 'file') checkpoint = fileCheckpoint(resolve(command.checkpoint.path));
     else if (command.checkpoint.kind === 'collection')
-      checkpoint = collectionCheckpoint(db, { id: checkpointKey });
+      checkpoint = collectionCheckpoint(db, { id: checkpointKey, timeoutMs: command.batchTimeoutMs });
 
     const progress = createProgress({
       mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),

@@ -210,6 +210,30 @@ describe('a server that accepts a batch and never replies', () => {
     }
   });
 
+  it('the CLI with its default checkpoint (a collection on the same silent server) exits with code 2, never hangs', async () => {
+    const server = await silentAfterFirst();
+    try {
+      const input = await file(
+        'silent-all.ndjson',
+        Array.from({ length: 10 }, (_, i) => JSON.stringify({ _id: i, n: i })).join('\n'),
+      );
+      const run = await cli([
+        ...importArgs(input, server.uri({ retryWrites: false }), 'app', 'c'),
+        '--batch-size',
+        '5',
+        '--concurrency',
+        '1',
+        '--batch-timeout',
+        '0.2',
+        '--quiet',
+      ]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/no reply within batchTimeoutMs \(200 ms\)/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('the CLI exits with code 2 and the checkpoint saved, then a resume is offered', async () => {
     const server = await silentAfterFirst();
     try {
