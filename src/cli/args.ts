@@ -46,6 +46,8 @@ export interface ImportCommand extends ImportExtras {
   readonly upsertFields?: readonly string[];
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /** Documents written per second at most (throttling beside production traffic). */
+  readonly maxRate?: number;
   readonly ordered: boolean;
   /** Absent: `<file name>.rejected.ndjson` in the working directory, created on the first rejection. */
   readonly deadLetter?: string;
@@ -114,6 +116,7 @@ interface RawImportOptions extends RawImportExtras {
   upsertFields?: string;
   batchSize?: string;
   concurrency?: string;
+  maxRate?: string;
   ordered?: boolean;
   unordered?: boolean;
   deadLetter?: string;
@@ -190,6 +193,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     )
     .option('--batch-size <n>', `documents per batch, 1 to ${MAX_BATCH_SIZE}`)
     .option('--concurrency <n>', `batches in flight, 1 to ${MAX_CONCURRENCY}`)
+    .option('--max-rate <docs/s>', 'write at most this many documents per second (default: no limit)')
     .option('--ordered', 'stop at the first rejected record')
     .option('--unordered', 'go on past rejected records (default)')
     .option('--dead-letter <file>', 'NDJSON file for rejected records (default: <file name>.rejected.ndjson)')
@@ -314,6 +318,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
   const checked = checkImportExtras(raw, format, columns, problems);
   const batchSize = check(() => integer('--batch-size', raw.batchSize, 1, MAX_BATCH_SIZE));
   const concurrency = check(() => integer('--concurrency', raw.concurrency, 1, MAX_CONCURRENCY));
+  const maxRate = check(() => integer('--max-rate', raw.maxRate, 1, 10_000_000));
   if (raw.ordered && raw.unordered) {
     problems.push('--ordered, --unordered: expected one of them, received both');
   }
@@ -352,6 +357,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
     ...(upsertFields !== undefined ? { upsertFields } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(maxRate !== undefined ? { maxRate } : {}),
     ordered: raw.ordered === true,
     ...(deadLetter !== undefined ? { deadLetter } : {}),
     checkpoint: dryRun ? { kind: 'none' } : checkpoint,

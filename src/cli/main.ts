@@ -252,6 +252,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       ordered: command.ordered,
       ...(command.batchSize !== undefined ? { batchSize: command.batchSize } : {}),
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
+      ...(command.maxRate !== undefined ? { maxOpsPerSecond: command.maxRate } : {}),
       ...(deadLetter ? { deadLetter } : {}),
       ...(checkpoint ? { checkpoint, idNamespace: checkpointKey } : {}),
       resume: command.resume,

@@ -9,6 +9,7 @@ import {
   MongoError,
   MongoNetworkTimeoutError,
 } from 'mongodb';
+import { DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import {
   type ChunkOutcome,
@@ -27,7 +28,8 @@ export interface ChunkSettings {
   /**
    * How long a batch may wait for the server's reply. Past it the driver drops the connection and
    * the batch counts as lost in flight (outcome unknown, resent where replay-safe): a server that
-   * accepts a batch and never answers cannot hang the run. Undefined: no deadline.
+   * accepts a batch and never answers cannot hang the run. Undefined: the default, 60 s, so every
+   * path that writes (verbs, retries, migrations, streams) has one.
    */
   readonly batchTimeoutMs?: number;
 }
@@ -42,10 +44,10 @@ export async function runChunk(
   if (settings.writeConcern) options.writeConcern = settings.writeConcern;
   if (settings.bypassDocumentValidation !== undefined)
     options.bypassDocumentValidation = settings.bypassDocumentValidation;
-  const deadline =
-    settings.batchTimeoutMs === undefined ? undefined : AbortSignal.timeout(settings.batchTimeoutMs);
+  const timeoutMs = settings.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
   // The driver honours `signal` on every operation (bulkWrite's option type omits it).
-  if (deadline) (options as BulkWriteOptions & { signal?: AbortSignal }).signal = deadline;
+  (options as BulkWriteOptions & { signal?: AbortSignal }).signal = deadline;
   try {
     const result = await collection.bulkWrite(
       chunk.map((p) => p.op),
@@ -54,9 +56,9 @@ export async function runChunk(
     return outcomeFromResult(chunk, result, settings.ordered);
   } catch (thrown) {
     // The driver words an expired signal as a plain bulk error; said as what it is, a lost batch.
-    const error = deadline?.aborted
+    const error = deadline.aborted
       ? new MongoNetworkTimeoutError(
-          `no reply within batchTimeoutMs (${settings.batchTimeoutMs} ms); the connection was dropped`,
+          `no reply within batchTimeoutMs (${timeoutMs} ms); the connection was dropped`,
         )
       : thrown;
     // In a transaction, a transient error means the server aborted it: no op of it stands, and the

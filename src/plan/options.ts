@@ -4,6 +4,7 @@
  */
 import type { ClientSession, WriteConcernSettings } from 'mongodb';
 import { optionError } from './option-error.js';
+import { checkThrottle, type ThrottleOptions } from './throttle-options.js';
 
 export interface RetryOptions {
   /** Total tries including the first. @default 3 */
@@ -28,7 +29,7 @@ export interface BulkProgress {
   readonly elapsedMs: number;
 }
 
-export interface BulkOptions {
+export interface BulkOptions extends ThrottleOptions {
   /** Stop at the first failure, as the driver does. @default true */
   readonly ordered?: boolean;
   /** Ops per server round trip. @default the server's `maxWriteBatchSize` */
@@ -78,6 +79,8 @@ export interface ResolvedOptions {
   readonly onProgress: ((progress: BulkProgress) => void) | undefined;
   readonly throwOnFailure: boolean;
   readonly batchTimeoutMs: number;
+  readonly maxOpsPerSecond: number | undefined;
+  readonly pauseMs: number | undefined;
 }
 
 /** The default deadline of one batch's reply (a batch of 100 000 documents takes seconds, not a minute). */
@@ -97,6 +100,7 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
   checkInteger(o.batchSize, 'batchSize', 1);
   checkInteger(o.concurrency, 'concurrency', 1);
   checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
+  checkThrottle(o);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw optionError('onProgress', 'a function', o.onProgress);
   }
@@ -115,6 +119,8 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
     onProgress: o.onProgress,
     throwOnFailure: o.throwOnFailure ?? false,
     batchTimeoutMs: o.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS,
+    maxOpsPerSecond: o.maxOpsPerSecond,
+    pauseMs: o.pauseMs,
   };
 }
 

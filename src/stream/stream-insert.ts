@@ -6,9 +6,11 @@
  */
 import type { Readable } from 'node:stream';
 import type { Collection, Document } from 'mongodb';
+import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
+import { checksNothing } from '../plan/checks-nothing.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { BulkwrightError } from '../report/errors.js';
 import { type Failure, FailureKind } from '../report/failure.js';
@@ -16,8 +18,10 @@ import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
+import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
 import { fromIterable } from './sources/from-iterable.js';
 import { openSource } from './sources/open-source.js';
+import { isOwnSource } from './sources/own-source.js';
 import {
   type ResolvedStreamOptions,
   resolveStreamOptions,
@@ -65,7 +69,7 @@ export async function* streamInsert(
     model,
     mode: o.mode,
     upsertFields: o.upsertFields,
-    validate: o.validate,
+    validate: o.validate && !checksNothing(model.schema),
     now: new Date(),
     idNamespace: options.idNamespace,
     partialSchema: model.schema.partial(),
@@ -82,6 +86,7 @@ export async function* streamInsert(
     attempt: 1,
     total: 0,
     onProgress: undefined,
+    pacer: createPacer(options),
   };
   const n = {
     read: 0,
@@ -111,6 +116,7 @@ export async function* streamInsert(
     await options.checkpoint.save(savedPosition);
   };
 
+  const replayed = replayDetector(collection);
   const inFlight = new Set<Promise<void>>();
   const completed: BatchResult[] = [];
   let sequence = 0;
@@ -118,7 +124,7 @@ export async function* streamInsert(
   let batchBytes = 0;
 
   const send = (items: Item[]) => {
-    const task = runBatch(collection, items, sequence++, o, settings).then(
+    const task = runBatch(collection, items, sequence++, o, settings, replayed).then(
       (result) => void completed.push(result),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
@@ -284,6 +290,7 @@ export async function* streamInsert(
 
 function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
   if (typeof source === 'string') return openSource(source, options.format ? { format: options.format } : {});
+  if (options.records && isOwnSource(source)) return source;
   return fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
     records: options.records ?? false,
   });
@@ -312,46 +319,16 @@ async function runBatch(
   sequence: number,
   o: ResolvedStreamOptions,
   settings: RunSettings,
+  replayedOf: ReplayDetector,
 ): Promise<BatchResult> {
-  const ops = items.flatMap((item) => (item.op ? [item.op] : []));
+  const ops: PlannedOp[] = [];
+  for (const item of items) if (item.op) ops.push(item.op);
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
-  const builder = new ReportBuilder('write', o.ordered, ops.length);
+  const builder = new ReportBuilder('write', o.ordered, ops.length, false);
   await runPlan(collection, ops, builder, settings);
   await retryPending(collection, builder, settings, o.retry);
   const report = builder.finish();
-  return { sequence, items, report, replayed: await replayedInserts(collection, items, report) };
-}
-
-/**
- * A resumed run resends what the crashed one may already have written. An insert whose derived
- * `_id` collides, and whose `_id` is in the collection, was ours: written, not a duplicate.
- */
-async function replayedInserts(
-  collection: Collection<Document>,
-  items: readonly Item[],
-  report: BulkReport,
-): Promise<Set<number>> {
-  const derived = new Map<number, unknown>();
-  const byPosition = new Map(items.map((item) => [item.position, item]));
-  for (const failure of report.failures) {
-    const item = byPosition.get(failure.index);
-    if (
-      failure.kind === FailureKind.duplicateKey &&
-      item?.derivedId &&
-      item.op &&
-      'insertOne' in item.op.op
-    ) {
-      derived.set(failure.index, item.op.op.insertOne.document._id);
-    }
-  }
-  if (derived.size === 0) return new Set();
-  const ids = [...derived.values()];
-  // One batch, no getMore: a cursor may not outlive a connection the network just cut.
-  const found = await collection
-    .find({ _id: { $in: ids } } as Document, { projection: { _id: 1 }, batchSize: ids.length + 1 })
-    .toArray();
-  const present = new Set(found.map((d) => String(d._id)));
-  return new Set([...derived].filter(([, id]) => present.has(String(id))).map(([position]) => position));
+  return { sequence, items, report, replayed: await replayedOf(items, report) };
 }
 
 function reasonOf(failure: Failure): DeadLetter['reason'] {

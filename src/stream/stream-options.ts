@@ -8,10 +8,11 @@ import {
   type RetryOptions,
   resolveRetry,
 } from '../plan/options.js';
+import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 import type { SourceFormat } from './sources/open-source.js';
 import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
 
-export interface StreamInsertOptions {
+export interface StreamInsertOptions extends ThrottleOptions {
   /**
    * `insert` (default), `upsert` (replace the match), `merge` (`$set` the record onto the match),
    * `delete` (delete the documents matching the record's `upsertFields`).
@@ -104,6 +105,7 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   checkInteger(o.concurrency, 'concurrency', 1, 64);
   checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
   checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
+  checkThrottle(o);
   if (o.resume && !o.checkpoint)
     throw new TypeError('Expected `checkpoint` with `resume: true`: it says where to resume from');
   if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {

@@ -3,6 +3,7 @@
  * what may pass, and build the report. Atomic calls run the same plan inside one transaction.
  */
 import type { Collection, Document } from 'mongodb';
+import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
@@ -59,6 +60,7 @@ export async function runBulk(
     attempt: 1,
     total: inputs.length,
     onProgress: o.onProgress,
+    pacer: createPacer(o),
   };
   const report = o.atomic
     ? await runAtomic(model, collection, plan, settings, operationOf[kind])

@@ -243,6 +243,8 @@ export interface ScriptedServerOptions {
   readonly maxConnections?: number;
   /** Closes itself after this long. @default 60_000 */
   readonly lifetimeMs?: number;
+  /** Answers the client-level `bulkWrite` command (MongoDB 8.0). Default: `clientBulkWriteReply(command)`. */
+  readonly clientBulkWrite?: ClientBulkWriteScript;
 }
 
 export interface ScriptedServerStats {
@@ -264,6 +266,8 @@ export interface ScriptedServer {
   uri(params?: Record<string, string | number | boolean>): string;
   /** Every write command received, in arrival order. */
   readonly writes: readonly ReceivedWrite[];
+  /** Every client-level `bulkWrite` command received, in arrival order. */
+  readonly clientBulkWrites: readonly ReceivedClientBulkWrite[];
   setScript(script: WriteScript): void;
   /** Replaces the hello fields from the next hello on (e.g. to simulate "primary came back"). */
   setHello(hello: HelloScript): void;
@@ -291,6 +295,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
 
   const sockets = new Set<Socket>();
   const writes: ReceivedWrite[] = [];
+  const clientBulkWrites: ReceivedClientBulkWrite[] = [];
   const commands: Record<string, number> = {};
   let connections = 0;
   let hellos = 0;
@@ -335,6 +340,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
         return { ok: 1 };
       case 'buildinfo':
         return { version: '7.0.0', versionArray: [7, 0, 0, 0], bits: 64, maxBsonObjectSize: 16777216, ok: 1 };
+      case 'bulkwrite':
+        return answerClientBulkWrite(request, options.clientBulkWrite, clientBulkWrites);
       case 'insert':
       case 'update':
       case 'delete': {
@@ -459,6 +466,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       return `mongodb://127.0.0.1:${port}/?${query}`;
     },
     writes,
+    clientBulkWrites,
     setScript(next) {
       script = next;
     },
@@ -475,4 +483,81 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     dropAll,
     close,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client-level bulkWrite command (MongoDB 8.0), self-contained
+// ---------------------------------------------------------------------------------------------
+
+/** A client-level `bulkWrite` command: ops name their namespace by position in `nsInfo`. */
+export interface ReceivedClientBulkWrite {
+  /** Each op: `{ insert: nsIndex, document }`, `{ update: nsIndex, filter, updateMods, … }`, `{ delete: nsIndex, filter, … }`. */
+  readonly ops: Document[];
+  /** `db.collection` of each namespace index. */
+  readonly namespaces: string[];
+  readonly ordered: boolean;
+  readonly errorsOnly: boolean;
+  readonly body: Document;
+}
+
+/** Per-op answer: omit for success, or `{ code, errmsg }` for a write error. */
+export type ClientBulkWriteScript = (command: ReceivedClientBulkWrite) => Document;
+
+/**
+ * The reply the server documents for `bulkWrite`: a cursor whose batch holds one result per op
+ * (`{ ok: 1, idx, n, nModified?, upserted? }`, or `{ ok: 0, idx, code, errmsg }`), and the totals
+ * `nErrors`, `nInserted`, `nMatched`, `nModified`, `nUpserted`, `nDeleted`. `errors` maps an op
+ * index to its error; an ordered command stops at the first one.
+ */
+export function clientBulkWriteReply(
+  command: ReceivedClientBulkWrite,
+  errors: ReadonlyMap<number, { code: number; errmsg: string }> = new Map(),
+): Document {
+  const totals = { nInserted: 0, nMatched: 0, nModified: 0, nUpserted: 0, nDeleted: 0 };
+  const results: Document[] = [];
+  for (let idx = 0; idx < command.ops.length; idx++) {
+    const error = errors.get(idx);
+    if (error) {
+      results.push({ ok: 0, idx, code: error.code, errmsg: error.errmsg });
+      if (command.ordered) break;
+      continue;
+    }
+    const op = command.ops[idx]!;
+    if ('insert' in op) {
+      totals.nInserted += 1;
+      results.push({ ok: 1, idx, n: 1 });
+    } else if ('update' in op) {
+      totals.nMatched += 1;
+      totals.nModified += 1;
+      results.push({ ok: 1, idx, n: 1, nModified: 1 });
+    } else {
+      totals.nDeleted += 1;
+      results.push({ ok: 1, idx, n: 1 });
+    }
+  }
+  const firstBatch = command.errorsOnly ? results.filter((r) => r.ok === 0) : results;
+  return {
+    ok: 1,
+    cursor: { id: 0n, firstBatch, ns: 'admin.$cmd.bulkWrite' },
+    nErrors: errors.size > 0 ? results.filter((r) => r.ok === 0).length : 0,
+    ...totals,
+  };
+}
+
+function answerClientBulkWrite(
+  request: OpMsgRequest,
+  script: ClientBulkWriteScript | undefined,
+  received: ReceivedClientBulkWrite[],
+): Document {
+  const ops = request.sequences.ops ?? (request.body.ops as Document[] | undefined) ?? [];
+  const nsInfo = request.sequences.nsInfo ?? (request.body.nsInfo as Document[] | undefined) ?? [];
+  const command: ReceivedClientBulkWrite = {
+    ops,
+    namespaces: nsInfo.map((n) => String(n.ns)),
+    ordered: request.body.ordered !== false,
+    errorsOnly: request.body.errorsOnly === true,
+    body: request.body,
+  };
+  received.push(command);
+  return (script ?? clientBulkWriteReply)(command);
 }

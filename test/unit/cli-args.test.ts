@@ -224,12 +224,19 @@ describe('import options', () => {
     ['--batch-size', '1.5', 'an integer from 1 to 100000'],
     ['--batch-size', '-3', 'an integer from 1 to 100000'],
     ['--concurrency', '65', 'an integer from 1 to 64'],
+    ['--max-rate', '0', 'an integer from 1 to 10000000'],
+    ['--max-rate', 'fast', 'an integer from 1 to 10000000'],
     ['--progress-interval', '-1', 'a number of seconds from 0 to 86400'],
     ['--progress-interval', 'soon', 'a number of seconds from 0 to 86400'],
   ])('rejects %s %s', (option, value, expected) => {
     expect(problems([...base, option, value])).toEqual([
       `${option}: expected ${expected}, received "${value}"`,
     ]);
+  });
+
+  it('takes --max-rate as documents per second', () => {
+    expect(parseImport('--max-rate', '250').maxRate).toBe(250);
+    expect(parseImport().maxRate).toBeUndefined();
   });
 
   it('needs a collection unless a model gives one', () => {
