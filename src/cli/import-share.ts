@@ -43,6 +43,9 @@ export async function setupShare(
     ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
     ...(command.columns !== undefined ? { columns: command.columns } : {}),
     ...(command.types !== undefined ? { types: command.types } : {}),
+    ...(command.timeZone !== undefined ? { timeZone: command.timeZone } : {}),
+    columnsHaveTypes: command.columnsHaveTypes,
+    ignoreBlanks: command.ignoreBlanks,
     ...(schema ? { schema } : {}),
   };
   const deadLetterPath =
@@ -84,6 +87,7 @@ export async function setupShare(
     partition,
     unit,
     ...(range ? { range } : {}),
+    timeoutMs: command.batchTimeoutMs,
   });
   return { ...base, checkpoint: shareStore, shareStore };
 }

@@ -251,6 +251,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       ...(checkpoint ? { checkpoint, idNamespace: checkpointKey } : {}),
       resume: command.resume,
       dryRun: command.dryRun,
+      batchTimeoutMs: command.batchTimeoutMs,
       signal: interrupt.signal,
     });
     let report: StreamReport;

@@ -6,7 +6,7 @@ export function mergeProgress(
   elapsedMs: number,
 ): StreamProgress {
   const parts = all.filter((p): p is StreamProgress => p !== undefined);
-  const sum = (key: 'read' | 'written' | 'inserted' | 'upserted' | 'matched' | 'rejected' | 'skipped') =>
+  const sum = (key: 'read' | 'written' | 'inserted' | 'upserted' | 'matched' | 'deleted' | 'rejected' | 'skipped') =>
     parts.reduce((total, p) => total + p[key], 0);
   const written = sum('written');
   return {
@@ -16,6 +16,7 @@ export function mergeProgress(
     inserted: sum('inserted'),
     upserted: sum('upserted'),
     matched: sum('matched'),
+    deleted: sum('deleted'),
     rejected: sum('rejected'),
     skipped: sum('skipped'),
     position: 0,
@@ -40,6 +41,7 @@ export function mergeReports(
       | 'upserted'
       | 'matched'
       | 'modified'
+      | 'deleted'
       | 'rejected'
       | 'skipped'
       | 'notAttempted'
@@ -59,6 +61,7 @@ export function mergeReports(
     upserted: sum('upserted'),
     matched: sum('matched'),
     modified: sum('modified'),
+    deleted: sum('deleted'),
     rejected: sum('rejected'),
     skipped: sum('skipped'),
     notAttempted: sum('notAttempted'),

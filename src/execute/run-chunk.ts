@@ -7,7 +7,9 @@ import {
   type Document,
   MongoBulkWriteError,
   MongoError,
+  MongoNetworkTimeoutError,
 } from 'mongodb';
+import { DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import {
   type ChunkOutcome,
@@ -23,6 +25,13 @@ export interface ChunkSettings {
   readonly writeConcern: BulkWriteOptions['writeConcern'];
   readonly bypassDocumentValidation: boolean | undefined;
   readonly maxBsonObjectSize: number;
+  /**
+   * How long a batch may wait for the server's reply. Past it the driver drops the connection and
+   * the batch counts as lost in flight (outcome unknown, resent where replay-safe): a server that
+   * accepts a batch and never answers cannot hang the run. Undefined: the default, 60 s, so every
+   * path that writes (verbs, retries, migrations, streams) has one.
+   */
+  readonly batchTimeoutMs?: number;
 }
 
 export async function runChunk(
@@ -35,13 +44,23 @@ export async function runChunk(
   if (settings.writeConcern) options.writeConcern = settings.writeConcern;
   if (settings.bypassDocumentValidation !== undefined)
     options.bypassDocumentValidation = settings.bypassDocumentValidation;
+  const timeoutMs = settings.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  // The driver honours `signal` on every operation (bulkWrite's option type omits it).
+  (options as BulkWriteOptions & { signal?: AbortSignal }).signal = deadline;
   try {
     const result = await collection.bulkWrite(
       chunk.map((p) => p.op),
       options,
     );
     return outcomeFromResult(chunk, result, settings.ordered);
-  } catch (error) {
+  } catch (thrown) {
+    // The driver words an expired signal as a plain bulk error; said as what it is, a lost batch.
+    const error = deadline.aborted
+      ? new MongoNetworkTimeoutError(
+          `no reply within batchTimeoutMs (${timeoutMs} ms); the connection was dropped`,
+        )
+      : thrown;
     // In a transaction, a transient error means the server aborted it: no op of it stands, and the
     // whole transaction must run again, which `withTransaction` does when the error reaches it.
     if (

@@ -49,6 +49,11 @@ export interface BulkOptions extends ThrottleOptions {
   readonly hooks?: boolean;
   /** Called after every batch. */
   readonly onProgress?: (progress: BulkProgress) => void;
+  /**
+   * Longest wait for the server's reply to one batch, in ms; past it the batch is lost in flight
+   * (outcome unknown, resent with `retry` where replay-safe). @default 60000
+   */
+  readonly batchTimeoutMs?: number;
   /** Throw a `BulkWriteFailure` carrying the report instead of returning a report that is not ok. */
   readonly throwOnFailure?: boolean;
 }
@@ -73,9 +78,13 @@ export interface ResolvedOptions {
   readonly hooks: boolean;
   readonly onProgress: ((progress: BulkProgress) => void) | undefined;
   readonly throwOnFailure: boolean;
+  readonly batchTimeoutMs: number;
   readonly maxOpsPerSecond: number | undefined;
   readonly pauseMs: number | undefined;
 }
+
+/** The default deadline of one batch's reply (a batch of 100 000 documents takes seconds, not a minute). */
+export const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
 
 const noRetry: ResolvedRetry = { attempts: 1, delayMs: 0, backoff: 1, maxDelayMs: 0 };
 
@@ -90,6 +99,7 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
   checkBoolean(o, 'bypassDocumentValidation');
   checkInteger(o.batchSize, 'batchSize', 1);
   checkInteger(o.concurrency, 'concurrency', 1);
+  checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
   checkThrottle(o);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw optionError('onProgress', 'a function', o.onProgress);
@@ -108,6 +118,7 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
     hooks: o.hooks ?? true,
     onProgress: o.onProgress,
     throwOnFailure: o.throwOnFailure ?? false,
+    batchTimeoutMs: o.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS,
     maxOpsPerSecond: o.maxOpsPerSecond,
     pauseMs: o.pauseMs,
   };

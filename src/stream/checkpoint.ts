@@ -8,6 +8,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from 'mongodb';
 import { optionError } from '../plan/option-error.js';
+import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import type { CheckpointStore } from './types.js';
 
 interface CheckpointFile {
@@ -106,6 +107,11 @@ export interface CollectionCheckpointOptions {
   readonly collection?: string;
   /** Names the run: one document per id. */
   readonly id: string;
+  /**
+   * Longest wait for the server's reply to a load, save or clear, in ms: a save after a lost batch
+   * must not hang on the same silent server. @default 60000
+   */
+  readonly timeoutMs?: number;
 }
 
 interface CheckpointDocument {
@@ -116,7 +122,10 @@ interface CheckpointDocument {
 
 /** Keeps the checkpoint as `{ _id: id, position, updatedAt }` in a collection of the target database. */
 export function collectionCheckpoint(db: Db, options: CollectionCheckpointOptions): CheckpointStore {
-  const { collection = 'bulkwright_checkpoints', id } = options ?? {};
+  const { collection = 'bulkwright_checkpoints', id, timeoutMs = DEFAULT_BATCH_TIMEOUT_MS } = options ?? {};
+  checkInteger(timeoutMs, 'timeoutMs', 1);
+  // The driver honours `signal` on every operation (some option types omit it).
+  const deadline = () => ({ signal: AbortSignal.timeout(timeoutMs) }) as object;
   if (typeof db?.collection !== 'function') throw optionError('db', 'a mongodb Db', db);
   if (typeof collection !== 'string' || collection === '') {
     throw optionError('collection', 'a non-empty string', collection);
@@ -125,7 +134,7 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
   const checkpoints = db.collection<CheckpointDocument>(collection);
   return {
     async load() {
-      const document = await checkpoints.findOne({ _id: id });
+      const document = await checkpoints.findOne({ _id: id }, deadline());
       if (!document) return undefined;
       if (!isPosition(document.position)) {
         throw new Error(
@@ -139,11 +148,11 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
       await checkpoints.updateOne(
         { _id: id },
         { $set: { position, updatedAt: new Date() } },
-        { upsert: true },
+        { upsert: true, ...deadline() },
       );
     },
     async clear() {
-      await checkpoints.deleteOne({ _id: id });
+      await checkpoints.deleteOne({ _id: id }, deadline());
     },
   };
 }

@@ -9,6 +9,7 @@
  */
 import type { Db } from 'mongodb';
 import { optionError } from '../plan/option-error.js';
+import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import { BulkwrightError } from '../report/errors.js';
 import { checkPartition, type Partition } from './partition.js';
 import type { CheckpointProgress, CheckpointStore } from './types.js';
@@ -25,6 +26,8 @@ export interface ShareCheckpointOptions {
   readonly unit: 'bytes' | 'records';
   /** The share's byte range, for a byte-range share (status shows how far into it the share is). */
   readonly range?: { readonly start: number; readonly end: number };
+  /** Longest wait for the server's reply to a checkpoint operation, in ms. @default 60000 */
+  readonly timeoutMs?: number;
 }
 
 /** What a share's checkpoint document holds. */
@@ -57,6 +60,10 @@ export interface ShareCheckpointStore extends CheckpointStore {
 
 export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareCheckpointStore {
   const { collection = DEFAULT_CHECKPOINT_COLLECTION, importId, unit, range } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
+  checkInteger(timeoutMs, 'timeoutMs', 1);
+  // The driver honours `signal` on every operation (some option types omit it).
+  const deadline = () => ({ signal: AbortSignal.timeout(timeoutMs) }) as object;
   if (typeof db?.collection !== 'function') throw optionError('db', 'a mongodb Db', db);
   if (typeof importId !== 'string' || importId === '')
     throw optionError('importId', 'a non-empty string', importId);
@@ -115,7 +122,7 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       return undefined;
     },
     async load() {
-      const own = await checkpoints.findOne({ _id });
+      const own = await checkpoints.findOne({ _id }, deadline());
       // Position 0 is the mark `begin` leaves: started, nothing acknowledged yet.
       return own && (own.position > 0 || own.finished) ? own.position : undefined;
     },
@@ -123,7 +130,7 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       await checkpoints.updateOne(
         { _id },
         { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
-        { upsert: true },
+        { upsert: true, ...deadline() },
       );
     },
     async clear(progress) {
@@ -131,7 +138,7 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       await checkpoints.updateOne(
         { _id },
         { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
-        { upsert: true },
+        { upsert: true, ...deadline() },
       );
     },
   };

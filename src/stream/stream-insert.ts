@@ -83,6 +83,7 @@ export async function* streamInsert(
     writeConcern: options.writeConcern,
     bypassDocumentValidation: undefined,
     maxBsonObjectSize: limits.maxBsonObjectSize,
+    batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize,
     concurrency: 1,
     attempt: 1,
@@ -96,6 +97,8 @@ export async function* streamInsert(
     upserted: 0,
     matched: 0,
     modified: 0,
+    deleted: 0,
+    deletesAcknowledged: 0,
     rejected: 0,
     skipped: 0,
     notAttempted: 0,
@@ -175,6 +178,7 @@ export async function* streamInsert(
       n.upserted += report.upsertedCount;
       n.matched += report.matchedCount;
       n.modified += report.modifiedCount;
+      n.deleted += report.deletedCount;
     }
     for (const item of result.items) {
       if (item.skipped) {
@@ -197,6 +201,8 @@ export async function* streamInsert(
         item.rejection ?? (failure && !result.replayed.has(item.position) ? reasonOf(failure) : undefined);
       if (!reason) {
         if (o.dryRun) n.skipped++;
+        // A delete that matched nothing is acknowledged all the same: it counts as written.
+        else if (o.mode === 'delete') n.deletesAcknowledged++;
         continue;
       }
       n.rejected++;
@@ -213,7 +219,7 @@ export async function* streamInsert(
 
   const progress = (): StreamProgress => {
     const elapsedMs = performance.now() - started;
-    const written = n.inserted + n.upserted + n.matched;
+    const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
     return {
       type: 'progress',
       read: n.read,
@@ -221,6 +227,7 @@ export async function* streamInsert(
       inserted: n.inserted,
       upserted: n.upserted,
       matched: n.matched,
+      deleted: n.deleted,
       rejected: n.rejected,
       skipped: n.skipped,
       position: watermark.value,
@@ -271,7 +278,7 @@ export async function* streamInsert(
   if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear(checkpointProgress());
 
   const durationMs = performance.now() - started;
-  const written = n.inserted + n.upserted + n.matched;
+  const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
   return {
     ok: n.rejected === 0 && n.notAttempted === 0 && finished,
     mode: o.mode,
@@ -281,6 +288,7 @@ export async function* streamInsert(
     upserted: n.upserted,
     matched: n.matched,
     modified: n.modified,
+    deleted: n.deleted,
     rejected: n.rejected,
     skipped: n.skipped,
     notAttempted: n.notAttempted,

@@ -54,6 +54,7 @@ export async function runBulk(
     writeConcern: o.writeConcern,
     bypassDocumentValidation: o.bypassDocumentValidation,
     maxBsonObjectSize: limits.maxBsonObjectSize,
+    batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize ?? limits.maxWriteBatchSize,
     concurrency: ordered ? 1 : o.concurrency,
     attempt: 1,

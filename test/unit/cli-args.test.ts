@@ -41,6 +41,9 @@ describe('import options', () => {
       json: false,
       progressIntervalMs: 5000,
       shares: { partition: { index: 0, count: 1 } },
+      columnsHaveTypes: false,
+      ignoreBlanks: false,
+      batchTimeoutMs: 60_000,
     } satisfies CliCommand);
   });
 
@@ -210,7 +213,7 @@ describe('import options', () => {
       '--db: expected a database name without any of / \\ . space " $ * < > : | ?, received "my.db"',
       '--collection: expected a collection name not starting with "system.", received "system.users"',
       '--format: expected one of ndjson, csv, json, received "xml"',
-      '--mode: expected one of insert, upsert, merge, received "replace"',
+      '--mode: expected one of insert, upsert, merge, delete, received "replace"',
       '--batch-size: expected an integer from 1 to 100000, received "0"',
       '--concurrency: expected an integer from 1 to 64, received "lots"',
       '--ordered, --unordered: expected one of them, received both',
@@ -251,7 +254,7 @@ describe('import options', () => {
 
   it('checks upsert fields and that they go with upsert or merge', () => {
     expect(problems([...base, '--upsert-fields', 'email'])).toEqual([
-      '--upsert-fields: expected with --mode upsert or merge, received --mode insert',
+      '--upsert-fields: expected with --mode upsert, merge or delete, received --mode insert',
     ]);
     expect(problems([...base, '--mode', 'upsert', '--upsert-fields', 'a,,b'])).toEqual([
       '--upsert-fields: expected comma-separated field names, none empty, received "a,,b"',
@@ -360,6 +363,7 @@ describe('progress mode', () => {
       inserted: 24_990,
       upserted: 0,
       matched: 0,
+      deleted: 0,
       rejected: 10,
       skipped: 0,
       position: 25_000,
