@@ -6,8 +6,9 @@ export function mergeProgress(
   elapsedMs: number,
 ): StreamProgress {
   const parts = all.filter((p): p is StreamProgress => p !== undefined);
-  const sum = (key: 'read' | 'written' | 'inserted' | 'upserted' | 'matched' | 'deleted' | 'rejected' | 'skipped') =>
-    parts.reduce((total, p) => total + p[key], 0);
+  const sum = (
+    key: 'read' | 'written' | 'inserted' | 'upserted' | 'matched' | 'deleted' | 'rejected' | 'skipped',
+  ) => parts.reduce((total, p) => total + p[key], 0);
   const written = sum('written');
   return {
     type: 'progress',
