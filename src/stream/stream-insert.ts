@@ -4,7 +4,6 @@
  * rejected records to a dead-letter sink, and moves a checkpoint over what is acknowledged.
  * An async generator: it yields progress per acknowledged batch and returns the final report.
  */
-import type { Readable } from 'node:stream';
 import type { Collection, Document } from 'mongodb';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
@@ -17,13 +16,9 @@ import { type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
-import { moduloShare } from './partition.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
 import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
-import { fromIterable } from './sources/from-iterable.js';
-import { openSource } from './sources/open-source.js';
-import { isOwnSource } from './sources/own-source.js';
-import { shareRecords } from './sources/share-source.js';
+import { type StreamSource, streamRecords } from './sources/stream-source.js';
 import {
   type ResolvedStreamOptions,
   resolveStreamOptions,
@@ -32,7 +27,7 @@ import {
 import type { DeadLetter, SourceRecord, StreamProgress, StreamReport } from './types.js';
 import { Watermark } from './watermark.js';
 
-export type StreamSource = string | Iterable<unknown> | AsyncIterable<unknown> | Readable;
+export type { StreamSource };
 
 /** One record on its way: what was read, and the op it became or why it was rejected. */
 interface Item {
@@ -63,7 +58,7 @@ export async function* streamInsert(
   const o = resolveStreamOptions(options);
   const collection = model.collection() as Collection<Document>;
   const limits = await serverLimits(model.db!);
-  const records = toRecords(source, options);
+  const records = streamRecords(source, options);
   const resumedFrom = options.resume ? await options.checkpoint!.load() : undefined;
   const from = resumedFrom ?? 0;
   const watermark = new Watermark(from);
@@ -301,19 +296,6 @@ export async function* streamInsert(
     durationMs: Math.round(durationMs),
     docsPerSecond: durationMs > 0 ? Math.round((written / durationMs) * 1000) : 0,
   };
-}
-
-function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
-  const { partition } = options;
-  if (typeof source === 'string') {
-    const format = options.format ? { format: options.format } : {};
-    return partition ? shareRecords(source, partition, format) : openSource(source, format);
-  }
-  if (options.records && isOwnSource(source)) return partition ? moduloShare(source, partition) : source;
-  const records = fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
-    records: options.records ?? false,
-  });
-  return partition ? moduloShare(records, partition) : records;
 }
 
 function toItem(ctx: RecordOpContext, record: SourceRecord, filter: StreamInsertOptions['filter']): Item {
