@@ -15,6 +15,7 @@ import {
   type ImportExtras,
   type RawImportExtras,
 } from './import-extras.js';
+import { checkInputArgs } from './input-files.js';
 import { REDACTED, redactUri } from './redact.js';
 import { checkShares, type Shares } from './shares-args.js';
 
@@ -30,6 +31,8 @@ export interface ImportCommand extends ImportExtras {
   readonly command: 'import';
   /** The input file, as given (resolved against the cwd when opened). */
   readonly file: string;
+  /** Every input as given: paths, or patterns (several: see import-files.ts); `file` is the first. */
+  readonly files: readonly string[];
   readonly uri: string;
   readonly db: string;
   /** Absent only when `--model` is given: the model's own collection is used then. */
@@ -148,7 +151,7 @@ interface RawExportOptions {
 }
 
 type Parsed =
-  | { readonly name: 'import'; readonly file: string; readonly options: RawImportOptions }
+  | { readonly name: 'import'; readonly files: readonly string[]; readonly options: RawImportOptions }
   | { readonly name: 'export'; readonly options: RawExportOptions };
 
 function version(): string {
@@ -180,7 +183,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     .description(
       'Import an NDJSON, CSV or JSON-array file into a collection, streaming, with bounded memory.',
     )
-    .argument('<file>', 'the file to import')
+    .argument('<files...>', 'the file(s) to import: paths, or a quoted pattern with * and ? (data/*.ndjson)')
     .option('--uri <uri>', 'connection string (default: $MONGODB_URI)')
     .option('--db <name>', 'database name')
     .option('--collection <name>', "collection name (default with --model: the model's collection)")
@@ -222,7 +225,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     )
     .option('--partition <i/n>', 'import only share i of n (0 <= i < n): see docs/scale-out.md')
     .option('--workers <n>', 'import as n shares in n child processes')
-    .action((file: string, options: RawImportOptions) => onParsed({ name: 'import', file, options }));
+    .action((files: string[], options: RawImportOptions) => onParsed({ name: 'import', files, options }));
   addImportExtras(importCommand);
 
   program
@@ -273,7 +276,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   }
   if (!parsed) throw new UsageError(['a command is required: import or export']);
   return parsed.name === 'import'
-    ? checkImport(parsed.file, parsed.options, env)
+    ? checkImport(parsed.files, parsed.options, env)
     : checkExport(parsed.options, env);
 }
 
@@ -294,9 +297,10 @@ function collectProblems() {
   return { problems, check };
 }
 
-function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv): ImportCommand {
+function checkImport(files: readonly string[], raw: RawImportOptions, env: NodeJS.ProcessEnv): ImportCommand {
   const { problems, check } = collectProblems();
-  if (file.trim() === '') problems.push('<file>: expected a path to a file, received an empty string');
+  const file = files[0] ?? '';
+  checkInputArgs(files, raw, problems); // several files: see input-files.ts
   const uri = check(() => checkUri(raw.uri, env));
   const db = check(() => checkDbName(raw.db));
   const model = raw.model === undefined ? undefined : check(() => checkModel(raw.model as string));
@@ -356,6 +360,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
   return {
     command: 'import',
     file,
+    files,
     uri: uri as string,
     db: db as string,
     ...(collection !== undefined ? { collection } : {}),

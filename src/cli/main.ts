@@ -15,7 +15,9 @@ import { streamInsert } from '../stream/stream-insert.js';
 import type { DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
 import { alreadyFinished } from './already-finished.js';
 import { type ExportCommand, type ImportCommand, parseCli, UsageError } from './args.js';
+import { runImportFiles } from './import-files.js';
 import { importIdOf, setupShare } from './import-share.js';
+import { isFileList } from './input-files.js';
 import { bindModel, loadModel } from './load-model.js';
 import { createProgress, formatBytes, formatCount, progressMode } from './progress.js';
 import { createRedactor, type Redactor, secretsOf } from './redact.js';
@@ -78,6 +80,8 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
       return command.code;
     }
     if (command.command === 'export') return await runExport(command, output);
+    if (isFileList(command.files))
+      return await runImportFiles(command, argv, output, (one) => runImport(one, output));
     if (command.shares.workers !== undefined) return await runWorkers(command, argv, output);
     return await runImport(command, output);
   } catch (error) {
