@@ -64,14 +64,16 @@ export async function runImportFiles(
   return worst;
 }
 
-/** The command for one file of the list: the whole file, with its own dead-letter file. */
+/**
+ * The command for one file of the list: the whole file, with its own dead-letter file (`files`
+ * stays the list, so each dead letter names its file).
+ */
 export function fileCommand(command: ImportCommand, file: string): ImportCommand {
   const { deadLetter: given, ...rest } = command;
   const deadLetter = given === undefined ? undefined : fileDeadLetterPath(given, file);
   return {
     ...rest,
     file,
-    files: [file],
     ...(deadLetter !== undefined ? { deadLetter } : {}),
     shares: { partition: { index: 0, count: 1 } },
   };

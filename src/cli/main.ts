@@ -138,7 +138,7 @@ async function checkReadable(file: string): Promise<void> {
 function lazyDeadLetter(
   path: string,
   redact: Redactor,
-  options: { readonly append: boolean },
+  options: { readonly append: boolean; readonly file?: string },
 ): DeadLetterSink & { readonly count: () => number; close(): Promise<void> } {
   let sink: Promise<DeadLetterSink> | undefined;
   let written = 0;
@@ -152,7 +152,12 @@ function lazyDeadLetter(
       sink ??= open();
       written += 1;
       const target = await sink;
-      await target.write({ ...letter, reason: { ...letter.reason, message: redact(letter.reason.message) } });
+      const file = options.file !== undefined ? { file: options.file } : {};
+      await target.write({
+        ...letter,
+        ...file,
+        reason: { ...letter.reason, message: redact(letter.reason.message) },
+      });
     },
     async close() {
       if (sink) await (await sink).close?.();
@@ -225,7 +230,10 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
     if (deadLetterPath === file)
       throw new FatalError(`--dead-letter: expected another file than the input, received ${file}`);
     const deadLetter = deadLetterPath
-      ? lazyDeadLetter(deadLetterPath, output.redact, { append: command.resume })
+      ? lazyDeadLetter(deadLetterPath, output.redact, {
+          append: command.resume,
+          ...(isFileList(command.files) ? { file } : {}), // one file of a list: name it in each letter
+        })
       : undefined;
     const checkpointKey = importIdOf(file, command.db, collection);
     const before = await share.shareStore?.begin(command.resume).catch((e: unknown) => fatal(e));

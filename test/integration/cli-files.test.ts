@@ -106,7 +106,11 @@ describe('several files as one import', { timeout: 120_000 }, () => {
       .trim()
       .split('\n');
     expect(rejected).toHaveLength(1);
-    expect(JSON.parse(rejected[0]!)).toMatchObject({ line: BROKEN_LINE, record: '{"broken": ' });
+    expect(JSON.parse(rejected[0]!)).toMatchObject({
+      file: paths[1],
+      line: BROKEN_LINE,
+      record: '{"broken": ',
+    });
   });
 
   it('--partition 0/2 and 1/2 of a quoted pattern, in two processes, equal one process importing the list', async () => {

@@ -80,7 +80,7 @@ describe('one file of a list', () => {
     const one = fileCommand(command, '/data/b.ndjson');
     expect(one).toMatchObject({
       file: '/data/b.ndjson',
-      files: ['/data/b.ndjson'],
+      files: ['a.ndjson', 'b.ndjson'],
       shares: { partition: { index: 0, count: 1 } },
     });
     expect(one.deadLetter).toBe(fileDeadLetterPath('bad.ndjson', '/data/b.ndjson'));
