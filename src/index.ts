@@ -1,3 +1,4 @@
+export { ErrorCode } from './core/codes.js';
 export type {
   AnyModel,
   DocOf,

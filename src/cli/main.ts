@@ -16,7 +16,7 @@ import { openSource, sourceSize } from '../stream/sources/open-source.js';
 import { streamInsert } from '../stream/stream-insert.js';
 import type { CheckpointStore, DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
 import { type ExportCommand, type ImportCommand, parseCli, UsageError } from './args.js';
-import { bindModel, loadModel } from './load-model.js';
+import { bindModel, loadModel, ModelLoadError } from './load-model.js';
 import { createProgress, formatBytes, formatCount, progressMode } from './progress.js';
 import { createRedactor, type Redactor, secretsOf } from './redact.js';
 import { exitCodeOf, type SummaryContext, summaryJson, summaryText } from './summary.js';
@@ -73,9 +73,9 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
     if (command.command === 'export') return await runExport(command, output);
     return await runImport(command, output);
   } catch (error) {
-    output.err(
-      `bulkwright: ${error instanceof FatalError ? error.message : `unexpected error: ${messageOf(error)}`}`,
-    );
+    // A model that does not load is the user's to fix, like a bad option: its own message, exit 2.
+    const usage = error instanceof FatalError || error instanceof ModelLoadError;
+    output.err(`bulkwright: ${usage ? error.message : `unexpected error: ${messageOf(error)}`}`);
     if (env.BULKWRIGHT_DEBUG && error instanceof Error && error.stack) output.err(error.stack);
     return EXIT_FATAL;
   }

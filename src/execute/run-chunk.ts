@@ -21,6 +21,8 @@ export interface ChunkSettings {
   readonly session: ClientSession | undefined;
   readonly writeConcern: BulkWriteOptions['writeConcern'];
   readonly bypassDocumentValidation: boolean | undefined;
+  readonly comment?: unknown;
+  readonly let?: Document | undefined;
   readonly maxBsonObjectSize: number;
 }
 
@@ -34,6 +36,8 @@ export async function runChunk(
   if (settings.writeConcern) options.writeConcern = settings.writeConcern;
   if (settings.bypassDocumentValidation !== undefined)
     options.bypassDocumentValidation = settings.bypassDocumentValidation;
+  if (settings.comment !== undefined) options.comment = settings.comment;
+  if (settings.let) options.let = settings.let;
   try {
     const result = await collection.bulkWrite(
       chunk.map((p) => p.op),

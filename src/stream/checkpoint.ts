@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
+import { BulkwrightError } from '../report/errors.js';
 import type { CheckpointStore } from './types.js';
 
 interface CheckpointFile {
@@ -39,7 +41,8 @@ export function fileCheckpoint(path: string): CheckpointStore {
       } catch {}
       // Guessing would re-import (duplicates) or skip records (losses): refuse instead.
       if (!isPosition(parsed?.position)) {
-        throw new Error(
+        throw new BulkwrightError(
+          ErrorCode.CheckpointCorrupt,
           `Checkpoint file ${path} does not hold a checkpoint; delete it to start from the beginning`,
         );
       }
@@ -110,7 +113,8 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
       const document = await checkpoints.findOne({ _id: id });
       if (!document) return undefined;
       if (!isPosition(document.position)) {
-        throw new Error(
+        throw new BulkwrightError(
+          ErrorCode.CheckpointCorrupt,
           `Checkpoint ${id} in ${collection} does not hold a position; delete it to start from the beginning`,
         );
       }

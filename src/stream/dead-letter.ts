@@ -11,7 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BSON } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
+import { BulkwrightError } from '../report/errors.js';
 import type { DeadLetter, DeadLetterSink } from './types.js';
 
 /** A sink that can be flushed and closed. */
@@ -41,7 +43,9 @@ export function deadLetterFile(path: string): ClosableDeadLetterSink {
   };
   return {
     async write(letter) {
-      if (closed) throw new Error(`The dead-letter file ${path} is closed`);
+      if (closed) {
+        throw new BulkwrightError(ErrorCode.DeadLetterClosed, `The dead-letter file ${path} is closed`);
+      }
       if (failure) throw failure;
       opening ??= open();
       const stream = await opening;
