@@ -7,7 +7,9 @@ import {
   type Document,
   MongoBulkWriteError,
 } from 'mongodb';
+import { driverRefusal } from '../plan/driver-shape.js';
 import type { PlannedOp } from '../plan/planned-op.js';
+import { validationFailure } from '../plan/validate.js';
 import {
   type ChunkOutcome,
   outcomeFromError,
@@ -54,7 +56,7 @@ export async function runChunk(
 
 /**
  * The driver refuses a whole bulk, before sending anything, when one document is over the size
- * limit or cannot be encoded. Sizing every document up front would tax every call; instead, only
+ * limit, cannot be encoded, or is an op shape it does not send. Sizing every document up front would tax every call; instead, only
  * when that happens, find the culprits, fail them at their own index, and send the rest.
  */
 async function splitOutUnsendable(
@@ -83,6 +85,9 @@ async function splitOutUnsendable(
 }
 
 function screen(planned: PlannedOp, maxBytes: number): Failure | undefined {
+  // Planning refuses these already; ops built elsewhere (a stream's records) meet them here.
+  const refused = driverRefusal(planned.op);
+  if (refused) return validationFailure(planned.index, planned.op, [refused]);
   try {
     const payload = payloadOf(planned.op);
     const size = BSON.calculateObjectSize(payload);
