@@ -16,8 +16,10 @@ import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
+import { replayedInserts } from './replayed-inserts.js';
 import { fromIterable } from './sources/from-iterable.js';
 import { openSource } from './sources/open-source.js';
+import { stopEarly } from './stop-early.js';
 import {
   type ResolvedStreamOptions,
   resolveStreamOptions,
@@ -209,34 +211,47 @@ export async function* streamInsert(
     };
   };
 
-  for await (const record of records) {
-    if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
-    n.read++;
-    if (record.position <= from) {
-      n.skipped++;
-      continue;
+  let wrappedUp = false;
+  try {
+    for await (const record of records) {
+      if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
+      n.read++;
+      if (record.position <= from) {
+        n.skipped++;
+        continue;
+      }
+      const item = toItem(ctx, record, options.filter);
+      batch.push(item);
+      batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
+      // Ordered: the batch up to a rejected record is sent; nothing after it is read.
+      const stopHere = o.ordered && item.rejection !== undefined;
+      if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
+        send(batch);
+        batch = [];
+        batchBytes = 0;
+        while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+        yield* drain();
+      }
+      if (stopHere || stoppedAt !== undefined || fatal || options.signal?.aborted) break;
     }
-    const item = toItem(ctx, record, options.filter);
-    batch.push(item);
-    batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
-    // Ordered: the batch up to a rejected record is sent; nothing after it is read.
-    const stopHere = o.ordered && item.rejection !== undefined;
-    if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
-      send(batch);
-      batch = [];
-      batchBytes = 0;
-      while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+    if (batch.length > 0 && stoppedAt === undefined && !fatal) send(batch);
+    while (inFlight.size > 0) {
+      await Promise.race(inFlight);
       yield* drain();
     }
-    if (stopHere || stoppedAt !== undefined || fatal || options.signal?.aborted) break;
-  }
-  if (batch.length > 0 && stoppedAt === undefined && !fatal) send(batch);
-  while (inFlight.size > 0) {
-    await Promise.race(inFlight);
     yield* drain();
+    wrappedUp = true;
+    await options.deadLetter?.close?.();
+  } finally {
+    // The consumer stopped early (break, throw) or the source failed: leave nothing running.
+    if (!wrappedUp)
+      await stopEarly({
+        inFlight,
+        drain,
+        deadLetter: options.deadLetter,
+        saveCheckpoint: () => saveCheckpoint(true),
+      });
   }
-  yield* drain();
-  await options.deadLetter?.close?.();
   const finished = stoppedAt === undefined && !options.signal?.aborted && !fatal;
   if (!finished) {
     // Stopped early: record everything acknowledged, so a resume replays as little as possible.
@@ -312,38 +327,6 @@ async function runBatch(
   await retryPending(collection, builder, settings, o.retry);
   const report = builder.finish();
   return { sequence, items, report, replayed: await replayedInserts(collection, items, report) };
-}
-
-/**
- * A resumed run resends what the crashed one may already have written. An insert whose derived
- * `_id` collides, and whose `_id` is in the collection, was ours: written, not a duplicate.
- */
-async function replayedInserts(
-  collection: Collection<Document>,
-  items: readonly Item[],
-  report: BulkReport,
-): Promise<Set<number>> {
-  const derived = new Map<number, unknown>();
-  const byPosition = new Map(items.map((item) => [item.position, item]));
-  for (const failure of report.failures) {
-    const item = byPosition.get(failure.index);
-    if (
-      failure.kind === FailureKind.duplicateKey &&
-      item?.derivedId &&
-      item.op &&
-      'insertOne' in item.op.op
-    ) {
-      derived.set(failure.index, item.op.op.insertOne.document._id);
-    }
-  }
-  if (derived.size === 0) return new Set();
-  const ids = [...derived.values()];
-  // One batch, no getMore: a cursor may not outlive a connection the network just cut.
-  const found = await collection
-    .find({ _id: { $in: ids } } as Document, { projection: { _id: 1 }, batchSize: ids.length + 1 })
-    .toArray();
-  const present = new Set(found.map((d) => String(d._id)));
-  return new Set([...derived].filter(([, id]) => present.has(String(id))).map(([position]) => position));
 }
 
 function reasonOf(failure: Failure): DeadLetter['reason'] {
