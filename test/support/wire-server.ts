@@ -226,6 +226,11 @@ export interface ScriptedServerOptions {
    * @default 'standalone'
    */
   readonly topology?: 'standalone' | 'replicaSetPrimary';
+  /**
+   * Answers any other command (e.g. `saslStart`, to refuse authentication); return `undefined`
+   * to fall back to the default (`CommandNotFound`).
+   */
+  readonly command?: (name: string, body: Document) => Document | undefined;
   /** @default 64 */
   readonly maxConnections?: number;
   /** Closes itself after this long. @default 60_000 */
@@ -349,7 +354,14 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
         });
       }
       default:
-        return { ok: 0, code: 59, codeName: 'CommandNotFound', errmsg: `no such command: '${name}'` };
+        return (
+          options.command?.(name, request.body) ?? {
+            ok: 0,
+            code: 59,
+            codeName: 'CommandNotFound',
+            errmsg: `no such command: '${name}'`,
+          }
+        );
     }
   };
 
