@@ -11,6 +11,7 @@ import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { looseModel } from '../model/define-model.js';
 import { collectionCheckpoint, fileCheckpoint } from '../stream/checkpoint.js';
 import { deadLetterFile } from '../stream/dead-letter.js';
+import { forgetLettersAfter } from '../stream/dead-letter-resume.js';
 import { exportNdjson } from '../stream/export.js';
 import { openSource, sourceSize } from '../stream/sources/open-source.js';
 import { streamInsert } from '../stream/stream-insert.js';
@@ -141,6 +142,9 @@ function lazyDeadLetter(
       written += 1;
       const target = await sink;
       await target.write({ ...letter, reason: { ...letter.reason, message: redact(letter.reason.message) } });
+    },
+    async resume(position: number) {
+      if (options.append && !sink) await forgetLettersAfter(path, position);
     },
     async close() {
       if (sink) await (await sink).close?.();

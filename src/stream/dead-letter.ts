@@ -14,6 +14,7 @@ import { BSON } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
 import { BulkwrightError } from '../report/errors.js';
+import { forgetLettersAfter } from './dead-letter-resume.js';
 import type { DeadLetter, DeadLetterSink } from './types.js';
 
 /** A sink that can be flushed and closed. */
@@ -64,6 +65,10 @@ export function deadLetterFile(path: string): ClosableDeadLetterSink {
         await draining;
       }
     },
+    async resume(position) {
+      // Before the first write only: the file is not open yet.
+      if (!opening) await forgetLettersAfter(path, position);
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -91,6 +96,9 @@ export function combineSinks(...sinks: DeadLetterSink[]): ClosableDeadLetterSink
   return {
     async write(letter) {
       await Promise.all(sinks.map(async (sink) => sink.write(letter)));
+    },
+    async resume(position) {
+      await Promise.all(sinks.map(async (sink) => sink.resume?.(position)));
     },
     async close() {
       const results = await Promise.allSettled(sinks.map(async (sink) => sink.close?.()));

@@ -61,6 +61,7 @@ export async function* streamInsert(
   const records = toRecords(source, options);
   const resumedFrom = options.resume ? await options.checkpoint!.load() : undefined;
   const from = resumedFrom ?? 0;
+  if (options.resume) await options.deadLetter?.resume?.(from);
   const watermark = new Watermark(from);
   const started = performance.now();
   const ctx: RecordOpContext = {

@@ -39,6 +39,12 @@ export interface DeadLetter {
 export interface DeadLetterSink {
   write(letter: DeadLetter): void | Promise<void>;
   close?(): Promise<void>;
+  /**
+   * Called by a resumed run (`resume: true`) before any write, with the checkpoint's position (0
+   * when there is none): forget the letters of records after it, which the run reads and judges
+   * again. Without it, a sink that keeps letters across runs gets those records' letters twice.
+   */
+  resume?(position: number): Promise<void>;
 }
 
 /**
