@@ -10,6 +10,7 @@ import type { Db } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
 import { BulkwrightError } from '../report/errors.js';
+import { withRetries } from './checkpoint-retry.js';
 import type { CheckpointStore } from './types.js';
 
 interface CheckpointFile {
@@ -110,7 +111,7 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
   const checkpoints = db.collection<CheckpointDocument>(collection);
   return {
     async load() {
-      const document = await checkpoints.findOne({ _id: id });
+      const document = await withRetries(() => checkpoints.findOne({ _id: id }));
       if (!document) return undefined;
       if (!isPosition(document.position)) {
         throw new BulkwrightError(
@@ -122,14 +123,12 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
     },
     async save(position) {
       checkPosition(position);
-      await checkpoints.updateOne(
-        { _id: id },
-        { $set: { position, updatedAt: new Date() } },
-        { upsert: true },
+      await withRetries(() =>
+        checkpoints.updateOne({ _id: id }, { $set: { position, updatedAt: new Date() } }, { upsert: true }),
       );
     },
     async clear() {
-      await checkpoints.deleteOne({ _id: id });
+      await withRetries(() => checkpoints.deleteOne({ _id: id }));
     },
   };
 }
