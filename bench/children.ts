@@ -25,6 +25,7 @@ export type ChildId =
   | 'mongoimport-j1'
   | 'mongoimport-j4'
   | 'bulkwright-cli'
+  | 'bulkwright-cli-c1'
   | 'bulkwright-cli-tsx'
   | 'plain-loop';
 
@@ -77,7 +78,6 @@ export function buildCli(): { main: string } | { error: string } {
 export const TSX = import.meta.resolve('tsx');
 
 const BATCH = '1000';
-const CONCURRENCY = '4';
 
 export function childCommand(
   id: ChildId,
@@ -100,7 +100,9 @@ export function childCommand(
         ],
       };
     case 'bulkwright-cli':
+    case 'bulkwright-cli-c1':
     case 'bulkwright-cli-tsx': {
+      // The CLI at its shipped defaults (batches of 1,000, 2 in flight); the -c1 row: one at a time.
       const cliArgs = [
         'import',
         t.file,
@@ -113,12 +115,11 @@ export function childCommand(
         '--unordered',
         '--batch-size',
         BATCH,
-        '--concurrency',
-        CONCURRENCY,
+        ...(id === 'bulkwright-cli-c1' ? ['--concurrency', '1'] : []),
         '--quiet',
         '--json',
       ];
-      return id === 'bulkwright-cli'
+      return id !== 'bulkwright-cli-tsx'
         ? { command: process.execPath, args: [env.cliMain!, ...cliArgs] }
         : {
             command: process.execPath,

@@ -16,6 +16,7 @@ import { renderChart } from './chart.js';
 import { root } from './children.js';
 import { AFTER_FIXES } from './explanations.js';
 import type { MixedCounts } from './mixed.js';
+import type { SourceInfo } from './provenance.js';
 import { type ImplId, LABELS, type Scenario } from './scenarios.js';
 import { type Row, summarize } from './summary.js';
 import { checkTargets, type TargetResult } from './targets.js';
@@ -40,6 +41,8 @@ export interface Trial {
   stored?: number | undefined;
   /** 1-minute load average when the trial started (other work on the machine shows here). */
   loadAvg?: number;
+  /** Resume scenario, resumed side: where it was killed and where it resumed from. */
+  resume?: { killedAtStored: number; killedAfterMs: number; resumedFrom: number; replayWindow: number };
 }
 
 export interface Results {
@@ -47,6 +50,10 @@ export interface Results {
   finishedAt: string;
   quick: boolean;
   runs: number;
+  /** The commit benchmarked, and whether uncommitted changes ran too. */
+  source?: SourceInfo;
+  /** os.loadavg() (1, 5, 15 min) when the run started and ended. */
+  loadAvg?: { atStart: number[]; atEnd: number[] };
   machine: ReturnType<typeof machineInfo>;
   server: { kind: string; version: string };
   tools: Record<string, string>;
@@ -160,7 +167,7 @@ function scenarioTables(p: Print, blocks: readonly Block[], level: string): void
     p(
       `Ratios are to the ${LABELS[scenario.baseline]} in the same runs. CPU is client CPU (user + system).`,
       '',
-      `| implementation | ${unit}s | ${unit}s/s | CPU µs/${unit} | CPU s per 10k | peak RSS MB | added RSS MB | throughput ratio | CPU ratio | RSS ratio |`,
+      `| implementation | ${unit}s | runs | ${unit}s/s median (min–max) | CPU µs/${unit} median (min–max) | peak RSS MB median (min–max) | added RSS MB | throughput ratio | CPU ratio | RSS ratio |`,
       '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     );
     for (const r of rows) {
@@ -168,11 +175,28 @@ function scenarioTables(p: Print, blocks: readonly Block[], level: string): void
         p(`| ${LABELS[r.impl]} | ${f0(r.n)} | ${r.error ?? 'not available'} | | | | | | | |`);
         continue;
       }
+      const [d, c, m] = [r.spread.docsPerSec, r.spread.cpuUsPerDoc, r.spread.peakRssMB];
       p(
-        `| ${LABELS[r.impl]}${r.method && r.method !== 'in-process' ? ' †' : ''} | ${f0(r.n)} | ${f0(r.docsPerSec)} | ${f1(r.cpuUsPerDoc)} | ${f2((r.cpuUsPerDoc * 10_000) / 1e6).replace('x', '')} | ${f0(r.peakRssMB)} | ${r.addedRssMB === undefined ? '–' : f0(r.addedRssMB)} | ${f2(r.throughputRatio)} | ${f2(r.cpuRatio)} | ${f2(r.rssRatio)} |`,
+        `| ${LABELS[r.impl]}${r.method && r.method !== 'in-process' ? ' †' : ''} | ${f0(r.n)} | ${r.runs} | ${f0(r.docsPerSec)} (${f0(d[0])}–${f0(d[1])}) | ${f1(r.cpuUsPerDoc)} (${f1(c[0])}–${f1(c[1])}) | ${f0(r.peakRssMB)} (${f0(m[0])}–${f0(m[1])}) | ${r.addedRssMB === undefined ? '–' : f0(r.addedRssMB)} | ${f2(r.throughputRatio)} | ${f2(r.cpuRatio)} | ${f2(r.rssRatio)} |`,
       );
     }
   }
+}
+
+const loadTriple = (x: number[] | undefined) => (x ? x.map((v) => v.toFixed(2)).join(', ') : 'not recorded');
+
+/** The resume scenario's replay windows, in records, over its runs. */
+function replayWindows(p: Print, results: Results): void {
+  const runs = results.trials.filter((t) => t.resume);
+  if (runs.length === 0) return;
+  const w = runs.map((t) => t.resume!.replayWindow);
+  p(
+    '',
+    `Replay window of the resume runs (records stored after the last checkpoint, replayed on resume): ` +
+      `${runs.map((t) => `run ${t.run}: ${t.resume!.replayWindow.toLocaleString('en')} of ${t.resume!.killedAtStored.toLocaleString('en')} stored at the kill`).join('; ')}; ` +
+      `at most ${Math.max(...w).toLocaleString('en')}. The bound: records acknowledged within one checkpoint interval ` +
+      '(`checkpointEveryMs`, 1,000 ms by default) plus the batches in flight (`concurrency` × `batchSize`).',
+  );
 }
 
 const loadRange = (results: Results) => {
@@ -263,13 +287,17 @@ function renderMarkdown(
     '',
     `Machine: ${m.cores} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.platform}, Node ${m.node}. ` +
       `Run ${results.startedAt} → ${results.finishedAt}, ${results.quick ? '**--quick** (small sizes, 1 run)' : `${results.runs} runs`}, ` +
-      'implementations interleaved within each run (A B C … A B C …); the figures are medians over runs.',
+      'implementations in a fresh random order within each run; the figures are medians over runs, with the min–max spread.',
     `mongoimport: ${results.tools.mongoimport}. bulkwright CLI: ${results.tools.bulkwrightCli}. ` +
       `Child processes measured with ${results.tools.childUsage}.`,
+    `Source: commit ${results.source?.commit ?? 'not recorded'}${results.source?.dirty ? ' **with uncommitted changes** (the commit alone does not say what ran)' : ''}. ` +
+      `Load average (1, 5, 15 min) at start ${loadTriple(results.loadAvg?.atStart)}, at end ${loadTriple(results.loadAvg?.atEnd)}.`,
     '',
     after ? '## Targets (full run, before the fixes)' : '## Targets',
     '',
-    'From the benchmark issue; they are the bar, not CI assertions.',
+    'The five bars of issue 13, as ratios from the same interleaved run on one server (medians over runs); they are ' +
+      'the bar, not CI assertions. Bar 4 compares the whole resumed run (replay window included) with a fresh import ' +
+      'of the same remainder.',
     '',
     '| target | scenario | measured | |',
     '|---|---|---|---|',
@@ -277,6 +305,7 @@ function renderMarkdown(
   for (const t of targets) p(`| ${t.target} | ${t.scenario} | ${t.measured} | ${verdict(t)} |`);
   whyMissed(p, targets, '### Why the missed targets were missed');
   scenarioTables(p, blocks, '##');
+  replayWindows(p, results);
   p(
     '',
     '## How it is measured',
@@ -293,12 +322,20 @@ function renderMarkdown(
       '`(tsx)` row shows what running it from source under tsx costs. The plain loop (`bench/plain-loop.mjs`: ' +
       'readline, `JSON.parse`, `insertMany` per 1,000, one batch at a time) is the memory baseline of a streaming ' +
       'import that keeps nothing.',
-    '- bulkwright runs unordered with `batchSize: 1000, concurrency: 4` (the CLI: `--batch-size 1000 --concurrency 4`); ' +
+    '- bulkwright runs unordered with `batchSize: 1000, concurrency: 4` in process; the CLI runs at its defaults ' +
+      '(`--batch-size 1000`, 2 batches in flight), and the `--concurrency 1` row sends one batch at a time as the plain loop does; ' +
       'the raw driver’s `insertMany` is unordered with its default batching; mongoimport runs with `-j 1` and `-j 4`; ' +
       'Mongoose uses an equivalent schema (the same checks as the Zod schema), and “lean” is `insertMany(…, { lean: true })`, ' +
       'which skips casting and validation.',
     '- The data are deterministic (`bench/data.ts`, seeded): small documents are ~200 B of BSON, medium ones ~2 KB ' +
       'with nested objects and an array of 8 sub-documents. Each file-based importer reads the same documents as NDJSON.',
+    '- Each run tries the implementations of a scenario in a fresh random order; every table gives the median over ' +
+      'runs and the min–max spread. The 10M-record file is generated for the run and deleted after it.',
+    '- mongoimport is the binary in `MONGOIMPORT_BIN`, else `mongoimport` on PATH, else `.cache/bin/mongoimport`; ' +
+      'its `--version` is recorded above, and rows without it say “not available”. To build it from the mongo-tools ' +
+      'sources (github.com/mongodb/mongo-tools, which vendors every dependency), in a checkout of it: ' +
+      '`go build -mod=vendor -ldflags "-X main.VersionStr=$(git describe --tags) -X main.GitCommit=$(git rev-parse HEAD)" ' +
+      '-o <bin>/mongoimport ./mongoimport/main`.',
     '',
     '### Start-up cost of the child processes (included in their rows)',
     '',

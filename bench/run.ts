@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--runs N] [--only id,id]`: every scenario against one server, the
- * implementations interleaved (A B C A B C …) so drift hits all alike, each trial in a fresh
- * process. Writes bench/results/<date>.json, docs/performance.md and docs/performance.svg.
+ * `npm run bench [-- --quick] [--runs N] [--only id,id]`: every scenario against one server, each
+ * run trying the implementations in a fresh shuffled order (so neither drift nor a fixed neighbour
+ * favours one), each trial in a fresh process. Writes bench/results/<date>.json,
+ * docs/performance.md and docs/performance.svg.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,7 +22,9 @@ import {
 import { writeNdjson } from './data.js';
 import type { InProcessId } from './impls.js';
 import { lastJsonLine, runMeasured, usageMethod } from './measure.js';
+import { shuffled, sourceInfo } from './provenance.js';
 import { machineInfo, type Results, type Trial, writeReport } from './report.js';
+import { runResumeTrials } from './resume.js';
 import { type ImplId, LABELS, type Scenario, scenarios } from './scenarios.js';
 import type { WorkerResult, WorkerSpec } from './worker.js';
 
@@ -45,7 +48,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
-const runs = values.runs ? Number(values.runs) : quick ? 1 : 3;
+const runs = values.runs ? Number(values.runs) : quick ? 1 : 5;
 if (!Number.isInteger(runs) || runs < 1)
   throw new TypeError(`Expected --runs to be a positive integer, got ${values.runs}`);
 const only = values.only ? new Set(values.only.split(',')) : undefined;
@@ -53,6 +56,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const started = new Date();
+  const loadAtStart = loadavg();
   const server = await startServer(log);
   log(`server: ${server.description}`);
   const work = mkdtempSync(join(tmpdir(), 'bulkwright-bench-'));
@@ -70,14 +74,32 @@ async function main(): Promise<void> {
 
     const plan = scenarios(quick).filter((s) => !only || only.has(s.id));
     for (const scenario of plan) {
-      const file =
-        scenario.task === 'stream' || scenario.task === 'insert' ? join(work, `${scenario.id}.ndjson`) : '';
+      const file = scenario.task === 'mixed' ? '' : join(work, `${scenario.id}.ndjson`);
       if (file) {
+        // Generated on the fly (10M records are ~2 GB) and deleted after the scenario: never committed.
         const bytes = await writeNdjson(file, scenario.kind, scenario.count);
         log(`${scenario.id}: wrote ${scenario.count} records, ${(bytes / 1e6).toFixed(1)} MB of NDJSON`);
       }
       for (let run = 1; run <= (scenario.runs ?? runs); run++) {
-        for (const impl of scenario.impls) {
+        if (scenario.task === 'resume') {
+          if (!('main' in cli)) {
+            if (run === 1) trials.push(...unavailableResume(scenario, unavailable));
+            continue;
+          }
+          for (const trial of await runResumeTrials(scenario, run, {
+            uri: server.uri,
+            admin,
+            dbName: DB,
+            collection: COLLECTION,
+            file,
+            work,
+            cliMain: cli.main,
+            log,
+          }))
+            trials.push(trial);
+          continue;
+        }
+        for (const impl of shuffled(scenario.impls)) {
           const reason = unavailableReason(impl, unavailable);
           if (reason) {
             if (run === 1) trials.push({ scenario: scenario.id, impl, run, n: 0, ok: false, error: reason });
@@ -108,6 +130,8 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       quick,
       runs,
+      source: sourceInfo(),
+      loadAvg: { atStart: loadAtStart, atEnd: loadavg() },
       machine: machineInfo(),
       server: { kind: server.kind, version: server.version },
       tools: {
@@ -131,9 +155,21 @@ async function main(): Promise<void> {
   }
 }
 
+function unavailableResume(scenario: Scenario, unavailable: Record<string, string>): Trial[] {
+  return scenario.impls.map((impl) => ({
+    scenario: scenario.id,
+    impl,
+    run: 1,
+    n: 0,
+    ok: false,
+    error: unavailable['bulkwright-cli'] ?? 'not available',
+  }));
+}
+
 function unavailableReason(impl: ImplId, unavailable: Record<string, string>): string | undefined {
   if (impl.startsWith('mongoimport')) return unavailable.mongoimport;
-  if (impl === 'bulkwright-cli') return unavailable['bulkwright-cli'];
+  if (impl.startsWith('bulkwright-cli') && impl !== 'bulkwright-cli-tsx')
+    return unavailable['bulkwright-cli'];
   return undefined;
 }
 

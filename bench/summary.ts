@@ -1,6 +1,7 @@
 /**
  * From trials to figures: per scenario and implementation, the medians over runs (docs/s, client
- * CPU per document, peak RSS) and their ratios to the scenario's baseline from the same runs.
+ * CPU per document, peak RSS) with their min–max spread, and their ratios to the scenario's
+ * baseline from the same runs.
  */
 import { median } from './measure.js';
 import type { Trial } from './report.js';
@@ -19,12 +20,20 @@ export interface Row {
   /** Peak RSS minus RSS before the write (in-process only: the input data are not the library's). */
   readonly addedRssMB?: number;
   readonly heapAfterGcMB?: number;
+  /** [min, max] over runs, beside each median. */
+  readonly spread: { readonly docsPerSec: Range; readonly cpuUsPerDoc: Range; readonly peakRssMB: Range };
   readonly throughputRatio: number;
   readonly cpuRatio: number;
   readonly rssRatio: number;
 }
 
+export type Range = readonly [number, number];
+
 const MB = 2 ** 20;
+
+function range(values: readonly number[]): Range {
+  return values.length === 0 ? [Number.NaN, Number.NaN] : [Math.min(...values), Math.max(...values)];
+}
 
 export function summarize(scenario: Scenario, trials: readonly Trial[]): Row[] {
   const mine = trials.filter((t) => t.scenario === scenario.id);
@@ -32,8 +41,12 @@ export function summarize(scenario: Scenario, trials: readonly Trial[]): Row[] {
     const all = mine.filter((t) => t.impl === impl);
     const ok = all.filter((t) => t.ok);
     const failed = all.find((t) => !t.ok);
-    const pick = (f: (t: Trial) => number | undefined) =>
-      median(ok.map(f).filter((v): v is number => v !== undefined));
+    const values = (f: (t: Trial) => number | undefined) =>
+      ok.map(f).filter((v): v is number => v !== undefined);
+    const pick = (f: (t: Trial) => number | undefined) => median(values(f));
+    const rate = (t: Trial) => (t.n / t.wallMs!) * 1000;
+    const cpu = (t: Trial) => (t.cpuMs! * 1000) / t.n;
+    const rss = (t: Trial) => t.peakRssBytes! / MB;
     return {
       impl,
       n: ok[0]?.n ?? all[0]?.n ?? 0,
@@ -41,9 +54,14 @@ export function summarize(scenario: Scenario, trials: readonly Trial[]): Row[] {
       available: ok.length > 0,
       ...(ok.length === 0 && failed?.error ? { error: failed.error } : {}),
       ...(ok[0]?.method ? { method: ok[0].method } : {}),
-      docsPerSec: pick((t) => (t.n / t.wallMs!) * 1000),
-      cpuUsPerDoc: pick((t) => (t.cpuMs! * 1000) / t.n),
-      peakRssMB: pick((t) => t.peakRssBytes! / MB),
+      docsPerSec: pick(rate),
+      cpuUsPerDoc: pick(cpu),
+      peakRssMB: pick(rss),
+      spread: {
+        docsPerSec: range(values(rate)),
+        cpuUsPerDoc: range(values(cpu)),
+        peakRssMB: range(values(rss)),
+      },
       ...(ok.some((t) => t.rssBeforeBytes !== undefined)
         ? { addedRssMB: pick((t) => (t.peakRssBytes! - t.rssBeforeBytes!) / MB) }
         : {}),

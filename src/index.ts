@@ -1,4 +1,11 @@
 export { ErrorCode } from './core/codes.js';
+export type { MigrationChange } from './migrate/change.js';
+export type { DryRunSample, DryRunSummary } from './migrate/dry-run.js';
+export { type IdCheckpointStore, migrationCheckpoint } from './migrate/id-checkpoint.js';
+export { type MigrateReport, migrate } from './migrate/migrate.js';
+export type { MigrateOptions, MigrateProgress } from './migrate/migrate-options.js';
+export { type RollbackReport, rollback } from './migrate/rollback.js';
+export type { RollbackOptions, RollbackProgress } from './migrate/rollback-options.js';
 export type {
   AnyModel,
   DocOf,
@@ -28,6 +35,7 @@ export type {
   WriteOp,
 } from './model/typed-ops.js';
 export type { BulkOptions, BulkProgress, RetryOptions } from './plan/options.js';
+export type { ThrottleOptions } from './plan/throttle-options.js';
 export { BulkWriteFailure, BulkwrightError } from './report/errors.js';
 export type { Applied, Failure, ValidationIssue } from './report/failure.js';
 export { ClientCode, FailureKind } from './report/failure.js';
@@ -35,8 +43,11 @@ export type { BatchTiming, BulkReport, Counts, Operation, ReportStats } from './
 export * from './stream/index.js';
 export { type StreamSource, streamInsert } from './stream/stream-insert.js';
 export type { StreamInsertOptions } from './stream/stream-options.js';
+export { type SyncAction, type SyncReport, sync } from './sync/sync.js';
+export type { SyncOptions } from './sync/sync-options.js';
 export { bulkDelete, type DeleteOptions } from './verbs/bulk-delete.js';
 export { bulkInsert } from './verbs/bulk-insert.js';
 export { bulkUpdate } from './verbs/bulk-update.js';
 export { bulkWrite } from './verbs/bulk-write.js';
+export type { ModelWriteOp, ModelWriteOps } from './verbs/bulk-write-across.js';
 export { type RetryFailedOptions, retryFailed } from './verbs/retry-failed.js';

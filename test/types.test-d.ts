@@ -2,7 +2,17 @@
 import type { Db, ObjectId } from 'mongodb';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { type BulkReport, bulkDelete, bulkInsert, bulkUpdate, bulkWrite, defineModel } from '../src/index.js';
+import {
+  type BulkReport,
+  bulkDelete,
+  bulkInsert,
+  bulkUpdate,
+  bulkWrite,
+  defineModel,
+  type MigrationChange,
+  migrate,
+  sync,
+} from '../src/index.js';
 
 declare const db: Db;
 const users = defineModel({
@@ -79,5 +89,28 @@ describe('types', () => {
     expectTypeOf<
       Awaited<ReturnType<typeof bulkInsert<typeof orders>>>['insertedIds'][number]
     >().toEqualTypeOf<string>();
+  });
+
+  it('bulkWrite across collections checks each op against its own model', () => {
+    void bulkWrite([
+      { model: users, insertOne: { document: { email: 'a', tags: [] } } },
+      { model: orders, updateOne: { filter: { _id: 'o1' }, update: { $inc: { total: 1 } } } },
+    ]);
+    void bulkWrite([
+      { model: users, insertOne: { document: { email: 'a', tags: [] } } },
+      // @ts-expect-error a users field on an orders op
+      { model: orders, updateOne: { filter: { _id: 'o1' }, update: { $set: { email: 'x' } } } },
+    ]);
+  });
+
+  it('migrate transforms return typed changes; sync keys are the model’s paths', () => {
+    const ok: MigrationChange<typeof orders> = { $set: { total: 2 } };
+    // @ts-expect-error misspelled field in a migration update
+    const typo: MigrationChange<typeof orders> = { $set: { totl: 2 } };
+    void [ok, typo];
+    void migrate(orders, { transform: (doc) => ({ replace: { _id: doc._id, total: doc.total * 2 } }) });
+    void sync(users, [{ email: 'a', tags: [] }], { key: 'email' });
+    // @ts-expect-error not a field of users
+    void sync(users, [{ email: 'a', tags: [] }], { key: 'mail' });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The command line: a commander program that only parses, and one validator per option that turns
- * the strings into resolved options. Nothing here touches the network or the file system, so every
- * usage mistake is reported (all of them at once) before any I/O.
+ * the strings into resolved options. Nothing here touches the network, and no file but
+ * `--fields-file` is read, so every usage mistake is reported (all of them at once) before any I/O.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
@@ -9,6 +9,12 @@ import { BSON, type Document } from 'mongodb';
 import type { CsvColumnType } from '../stream/sources/csv.js';
 import { type SourceFormat, sourceFormat } from '../stream/sources/open-source.js';
 import type { StreamMode } from '../stream/types.js';
+import {
+  addImportExtras,
+  checkImportExtras,
+  type ImportExtras,
+  type RawImportExtras,
+} from './import-extras.js';
 import { REDACTED, redactUri } from './redact.js';
 
 export type { SourceFormat };
@@ -19,7 +25,7 @@ export type CheckpointChoice =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'none' };
 
-export interface ImportCommand {
+export interface ImportCommand extends ImportExtras {
   readonly command: 'import';
   /** The input file, as given (resolved against the cwd when opened). */
   readonly file: string;
@@ -40,6 +46,8 @@ export interface ImportCommand {
   readonly upsertFields?: readonly string[];
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /** Documents written per second at most (throttling beside production traffic). */
+  readonly maxRate?: number;
   readonly ordered: boolean;
   /** Absent: `<file name>.rejected.ndjson` in the working directory, created on the first rejection. */
   readonly deadLetter?: string;
@@ -92,10 +100,10 @@ export const MAX_BATCH_SIZE = 100_000;
 export const MAX_CONCURRENCY = 64;
 export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 5;
 const FORMATS: readonly SourceFormat[] = ['ndjson', 'csv', 'json'];
-const MODES: readonly StreamMode[] = ['insert', 'upsert', 'merge'];
+const MODES: readonly StreamMode[] = ['insert', 'upsert', 'merge', 'delete'];
 const CSV_TYPES: readonly CsvColumnType[] = ['string', 'number', 'boolean', 'date', 'json'];
 
-interface RawImportOptions {
+interface RawImportOptions extends RawImportExtras {
   uri?: string;
   db?: string;
   collection?: string;
@@ -108,6 +116,7 @@ interface RawImportOptions {
   upsertFields?: string;
   batchSize?: string;
   concurrency?: string;
+  maxRate?: string;
   ordered?: boolean;
   unordered?: boolean;
   deadLetter?: string;
@@ -157,7 +166,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     .exitOverride()
     .showSuggestionAfterError(true);
 
-  program
+  const importCommand = program
     .command('import')
     .description(
       'Import an NDJSON, CSV or JSON-array file into a collection, streaming, with bounded memory.',
@@ -177,13 +186,14 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
       '--types <field:type,...>',
       `CSV column types: ${CSV_TYPES.join(' | ')} (default: from --model, else string)`,
     )
-    .option('--mode <mode>', 'insert | upsert | merge', 'insert')
+    .option('--mode <mode>', 'insert | upsert | merge | delete', 'insert')
     .option(
       '--upsert-fields <fields>',
-      'comma-separated fields that identify a record in upsert/merge mode (default: _id)',
+      'comma-separated fields that identify a record in upsert/merge/delete mode (default: _id)',
     )
     .option('--batch-size <n>', `documents per batch, 1 to ${MAX_BATCH_SIZE}`)
     .option('--concurrency <n>', `batches in flight, 1 to ${MAX_CONCURRENCY}`)
+    .option('--max-rate <docs/s>', 'write at most this many documents per second (default: no limit)')
     .option('--ordered', 'stop at the first rejected record')
     .option('--unordered', 'go on past rejected records (default)')
     .option('--dead-letter <file>', 'NDJSON file for rejected records (default: <file name>.rejected.ndjson)')
@@ -202,6 +212,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
       String(DEFAULT_PROGRESS_INTERVAL_SECONDS),
     )
     .action((file: string, options: RawImportOptions) => onParsed({ name: 'import', file, options }));
+  addImportExtras(importCommand);
 
   program
     .command('export')
@@ -302,10 +313,12 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
   const upsertFields =
     raw.upsertFields === undefined ? undefined : check(() => checkFields(raw.upsertFields as string));
   if (upsertFields && mode === 'insert') {
-    problems.push('--upsert-fields: expected with --mode upsert or merge, received --mode insert');
+    problems.push('--upsert-fields: expected with --mode upsert, merge or delete, received --mode insert');
   }
+  const checked = checkImportExtras(raw, format, columns, problems);
   const batchSize = check(() => integer('--batch-size', raw.batchSize, 1, MAX_BATCH_SIZE));
   const concurrency = check(() => integer('--concurrency', raw.concurrency, 1, MAX_CONCURRENCY));
+  const maxRate = check(() => integer('--max-rate', raw.maxRate, 1, 10_000_000));
   if (raw.ordered && raw.unordered) {
     problems.push('--ordered, --unordered: expected one of them, received both');
   }
@@ -337,12 +350,14 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
     ...(model !== undefined ? { model } : {}),
     format: format as SourceFormat,
     ...(delimiter !== undefined && delimiter !== ',' ? { delimiter } : {}),
-    ...(columns !== undefined ? { columns } : {}),
+    ...(checked.columns !== undefined ? { columns: checked.columns } : {}),
     ...(types !== undefined ? { types } : {}),
+    ...checked.extras,
     mode: mode as StreamMode,
     ...(upsertFields !== undefined ? { upsertFields } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(maxRate !== undefined ? { maxRate } : {}),
     ordered: raw.ordered === true,
     ...(deadLetter !== undefined ? { deadLetter } : {}),
     checkpoint: dryRun ? { kind: 'none' } : checkpoint,
@@ -504,11 +519,6 @@ function checkFields(value: string): string[] {
   const fields = value.split(',').map((field) => field.trim());
   if (fields.some((field) => field === ''))
     fail('--upsert-fields', 'comma-separated field names, none empty', value);
-  for (const field of fields) {
-    if (field.split('.').some((part) => part === '' || part.startsWith('$'))) {
-      fail('--upsert-fields', 'field names (dotted paths allowed) without empty parts or a leading $', value);
-    }
-  }
   return [...new Set(fields)];
 }
 

@@ -218,6 +218,9 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
       ...(command.columns !== undefined ? { columns: command.columns } : {}),
       ...(command.types !== undefined ? { types: command.types } : {}),
+      ...(command.timeZone !== undefined ? { timeZone: command.timeZone } : {}),
+      columnsHaveTypes: command.columnsHaveTypes,
+      ignoreBlanks: command.ignoreBlanks,
       ...(loaded ? { schema: model.schema } : {}),
     });
     const deadLetterPath =
@@ -235,7 +238,7 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
     let checkpoint: CheckpointStore | undefined;
     if (command.checkpoint.kind === 'file') checkpoint = fileCheckpoint(resolve(command.checkpoint.path));
     else if (command.checkpoint.kind === 'collection')
-      checkpoint = collectionCheckpoint(db, { id: checkpointKey });
+      checkpoint = collectionCheckpoint(db, { id: checkpointKey, timeoutMs: command.batchTimeoutMs });
 
     const progress = createProgress({
       mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
@@ -253,10 +256,12 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       ordered: command.ordered,
       ...(command.batchSize !== undefined ? { batchSize: command.batchSize } : {}),
       ...(command.concurrency !== undefined ? { concurrency: command.concurrency } : {}),
+      ...(command.maxRate !== undefined ? { maxOpsPerSecond: command.maxRate } : {}),
       ...(deadLetter ? { deadLetter } : {}),
       ...(checkpoint ? { checkpoint, idNamespace: checkpointKey } : {}),
       resume: command.resume,
       dryRun: command.dryRun,
+      batchTimeoutMs: command.batchTimeoutMs,
       signal: interrupt.signal,
     });
     let report: StreamReport;

@@ -42,8 +42,11 @@ export function summaryText(report: StreamReport, context: SummaryContext): stri
       : 'bulkwright import: finished';
   const width = formatCount(report.read).length;
   const n = (value: number) => formatCount(value).padStart(width);
-  const written = [`inserted ${formatCount(report.inserted)}`];
-  if (report.mode !== 'insert') {
+  const written =
+    report.mode === 'delete'
+      ? [`deleted ${formatCount(report.deleted)}`]
+      : [`inserted ${formatCount(report.inserted)}`];
+  if (report.mode === 'upsert' || report.mode === 'merge') {
     written.push(`upserted ${formatCount(report.upserted)}`, `matched ${formatCount(report.matched)}`);
     written.push(`modified ${formatCount(report.modified)}`);
   }

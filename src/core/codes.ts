@@ -17,6 +17,12 @@ export const ErrorCode = {
   Bson: 'BW_BSON',
   /** Sent, but the outcome is unknown (connection lost) or the server gave no numeric code. */
   OutcomeUnknown: 'BW_OUTCOME_UNKNOWN',
+  /** `migrate`: the `transform` threw for this document (kind `hook`). */
+  Transform: 'BW_TRANSFORM',
+  /** `rollback`: the document changed since the migration wrote it (kind `conflict`). */
+  RollbackConflict: 'BW_ROLLBACK_CONFLICT',
+  /** `sync`: the list names the same key twice (kind `validation`). */
+  DuplicateEntry: 'BW_DUPLICATE_ENTRY',
 
   // Reported, per record, as `SourceRecord.error.code` (and a dead letter's `reason.code`).
   /** The NDJSON line (or a JSON array element) is not valid JSON / Extended JSON. */
@@ -47,6 +53,8 @@ export const ErrorCode = {
   StreamAborted: 'BW_STREAM_ABORTED',
   /** A checkpoint store holds something that is not a checkpoint: resuming would guess. */
   CheckpointCorrupt: 'BW_CHECKPOINT_CORRUPT',
+  /** `rollback` of a migration that kept no backup (or was rolled back already). */
+  NoBackup: 'BW_NO_BACKUP',
   /** A dead letter was written to a sink after it was closed. */
   DeadLetterClosed: 'BW_DEAD_LETTER_CLOSED',
   /** A source yielded something that is neither text nor bytes. */

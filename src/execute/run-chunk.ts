@@ -6,8 +6,11 @@ import {
   type Collection,
   type Document,
   MongoBulkWriteError,
+  MongoError,
+  MongoNetworkTimeoutError,
 } from 'mongodb';
 import { driverRefusal } from '../plan/driver-shape.js';
+import { DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { validationFailure } from '../plan/validate.js';
 import {
@@ -26,6 +29,13 @@ export interface ChunkSettings {
   readonly comment?: unknown;
   readonly let?: Document | undefined;
   readonly maxBsonObjectSize: number;
+  /**
+   * How long a batch may wait for the server's reply. Past it the driver drops the connection and
+   * the batch counts as lost in flight (outcome unknown, resent where replay-safe): a server that
+   * accepts a batch and never answers cannot hang the run. Undefined: the default, 60 s, so every
+   * path that writes (verbs, retries, migrations, streams) has one.
+   */
+  readonly batchTimeoutMs?: number;
 }
 
 export async function runChunk(
@@ -40,13 +50,31 @@ export async function runChunk(
     options.bypassDocumentValidation = settings.bypassDocumentValidation;
   if (settings.comment !== undefined) options.comment = settings.comment;
   if (settings.let) options.let = settings.let;
+  const timeoutMs = settings.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  // The driver honours `signal` on every operation (bulkWrite's option type omits it).
+  (options as BulkWriteOptions & { signal?: AbortSignal }).signal = deadline;
   try {
     const result = await collection.bulkWrite(
       chunk.map((p) => p.op),
       options,
     );
-    return outcomeFromResult(chunk, result);
-  } catch (error) {
+    return outcomeFromResult(chunk, result, settings.ordered);
+  } catch (thrown) {
+    // The driver words an expired signal as a plain bulk error; said as what it is, a lost batch.
+    const error = deadline.aborted
+      ? new MongoNetworkTimeoutError(
+          `no reply within batchTimeoutMs (${timeoutMs} ms); the connection was dropped`,
+        )
+      : thrown;
+    // In a transaction, a transient error means the server aborted it: no op of it stands, and the
+    // whole transaction must run again, which `withTransaction` does when the error reaches it.
+    if (
+      settings.session?.inTransaction() &&
+      error instanceof MongoError &&
+      error.hasErrorLabel('TransientTransactionError')
+    )
+      throw error;
     if (error instanceof MongoBulkWriteError || !isRejectedBeforeSending(error)) {
       return outcomeFromError(chunk, error, settings.ordered);
     }

@@ -8,6 +8,7 @@ import type { BulkProgress } from '../plan/options.js';
 import { chunk, type PlannedOp } from '../plan/planned-op.js';
 import type { ChunkOutcome } from '../report/bulk-write-error.js';
 import type { ReportBuilder } from '../report/report-builder.js';
+import type { Pacer } from './pacer.js';
 import { type ChunkSettings, runChunk } from './run-chunk.js';
 
 export interface RunSettings extends ChunkSettings {
@@ -18,6 +19,10 @@ export interface RunSettings extends ChunkSettings {
   readonly onProgress: ((progress: BulkProgress) => void) | undefined;
   /** Looks at a chunk's outcome before it is recorded (retries use it to confirm lost inserts). */
   readonly review?: (chunk: readonly PlannedOp[], outcome: ChunkOutcome) => Promise<ChunkOutcome>;
+  /** Throttles batch starts (`maxOpsPerSecond`, `pauseMs`). */
+  readonly pacer?: Pacer | undefined;
+  /** Sends a chunk some other way than the collection's bulkWrite (the client-level command). */
+  readonly runner?: (chunk: readonly PlannedOp[]) => Promise<ChunkOutcome>;
 }
 
 export async function runPlan(
@@ -29,8 +34,10 @@ export async function runPlan(
   const chunks = chunk(ops, settings.batchSize);
   const started = performance.now();
   const runOne = async (part: PlannedOp[]) => {
+    await settings.pacer?.take(part.length);
     const t0 = performance.now();
-    const raw = await runChunk(collection, part, settings);
+    const send = settings.runner ? settings.runner(part) : runChunk(collection, part, settings);
+    const raw = await send.finally(() => settings.pacer?.finished());
     const outcome = settings.review ? await settings.review(part, raw) : raw;
     builder.addChunk(part, outcome, performance.now() - t0, settings.attempt);
     if (settings.onProgress) {

@@ -6,6 +6,8 @@ export interface ServerLimits {
   readonly maxMessageSizeBytes: number;
   /** A replica set member or a mongos: multi-document transactions are possible. */
   readonly transactions: boolean;
+  /** 25 and up (MongoDB 8.0+): the client-level `bulkWrite` command across collections. */
+  readonly maxWireVersion: number;
 }
 
 const cache = new WeakMap<MongoClient, Promise<ServerLimits>>();
@@ -22,6 +24,7 @@ export function serverLimits(db: Db): Promise<ServerLimits> {
         maxBsonObjectSize: Number(hello.maxBsonObjectSize ?? 16 * 1024 * 1024),
         maxMessageSizeBytes: Number(hello.maxMessageSizeBytes ?? 48_000_000),
         transactions: typeof hello.setName === 'string' || hello.msg === 'isdbgrid',
+        maxWireVersion: Number(hello.maxWireVersion ?? 0),
       }));
     limits.catch(() => cache.delete(db.client));
     cache.set(db.client, limits);

@@ -4,6 +4,7 @@
  */
 import type { ClientSession, Document, WriteConcernSettings } from 'mongodb';
 import { checkKnownOptions, optionError } from './option-error.js';
+import { checkThrottle, type ThrottleOptions } from './throttle-options.js';
 
 export interface RetryOptions {
   /** Total tries including the first. @default 3 */
@@ -28,7 +29,7 @@ export interface BulkProgress {
   readonly elapsedMs: number;
 }
 
-export interface BulkOptions {
+export interface BulkOptions extends ThrottleOptions {
   /** Stop at the first failure, as the driver does. @default true */
   readonly ordered?: boolean;
   /** Ops per server round trip. @default the server's `maxWriteBatchSize` */
@@ -55,6 +56,11 @@ export interface BulkOptions {
   readonly hooks?: boolean;
   /** Called after every batch. */
   readonly onProgress?: (progress: BulkProgress) => void;
+  /**
+   * Longest wait for the server's reply to one batch, in ms; past it the batch is lost in flight
+   * (outcome unknown, resent with `retry` where replay-safe). @default 60000
+   */
+  readonly batchTimeoutMs?: number;
   /** Throw a `BulkWriteFailure` carrying the report instead of returning a report that is not ok. */
   readonly throwOnFailure?: boolean;
 }
@@ -81,7 +87,13 @@ export interface ResolvedOptions {
   readonly hooks: boolean;
   readonly onProgress: ((progress: BulkProgress) => void) | undefined;
   readonly throwOnFailure: boolean;
+  readonly batchTimeoutMs: number;
+  readonly maxOpsPerSecond: number | undefined;
+  readonly pauseMs: number | undefined;
 }
+
+/** The default deadline of one batch's reply (a batch of 100 000 documents takes seconds, not a minute). */
+export const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
 
 const noRetry: ResolvedRetry = { attempts: 1, delayMs: 0, backoff: 1, maxDelayMs: 0 };
 
@@ -101,6 +113,9 @@ export const bulkOptionNames: Readonly<Record<keyof BulkOptions, true>> = {
   hooks: true,
   onProgress: true,
   throwOnFailure: true,
+  batchTimeoutMs: true,
+  maxOpsPerSecond: true,
+  pauseMs: true,
 };
 
 const retryOptionNames: Readonly<Record<keyof RetryOptions, true>> = {
@@ -129,6 +144,8 @@ export function resolveOptions(
   if (o.let !== undefined && (typeof o.let !== 'object' || o.let === null || Array.isArray(o.let))) {
     throw optionError('let', 'a document of variables', o.let);
   }
+  checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
+  checkThrottle(o);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw optionError('onProgress', 'a function', o.onProgress);
   }
@@ -148,6 +165,9 @@ export function resolveOptions(
     hooks: o.hooks ?? true,
     onProgress: o.onProgress,
     throwOnFailure: o.throwOnFailure ?? false,
+    batchTimeoutMs: o.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS,
+    maxOpsPerSecond: o.maxOpsPerSecond,
+    pauseMs: o.pauseMs,
   };
 }
 

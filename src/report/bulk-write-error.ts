@@ -8,6 +8,7 @@
 import { type BulkWriteResult, MongoBulkWriteError, type WriteConcernError, type WriteError } from 'mongodb';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { classifyBatchError, isReplaySafe, isRetryableCode, writeErrorKind } from './classify.js';
+import { dupKeyOf } from './dup-key.js';
 import { ClientCode, type Failure, FailureKind } from './failure.js';
 import type { Counts } from './report.js';
 
@@ -26,13 +27,17 @@ export interface ChunkOutcome {
 
 export const zeroCounts = (): Counts => ({ inserted: 0, matched: 0, modified: 0, deleted: 0, upserted: 0 });
 
-export function outcomeFromResult(chunk: readonly PlannedOp[], result: BulkWriteResult): ChunkOutcome {
+export function outcomeFromResult(
+  chunk: readonly PlannedOp[],
+  result: BulkWriteResult,
+  ordered: boolean,
+): ChunkOutcome {
   const inserted: number[] = [];
   for (const planned of chunk) if ('insertOne' in planned.op) inserted.push(planned.index);
   return {
     counts: countsOf(result, inserted.length),
     inserted,
-    upserted: upsertsOf(chunk, result),
+    upserted: upsertsOf(chunk, result, ordered),
     failures: [],
     notAttempted: [],
     stop: false,
@@ -113,7 +118,7 @@ export function outcomeFromError(
   return {
     counts: result ? countsOf(result, inserted.length) : zeroCounts(),
     inserted,
-    upserted: result ? upsertsOf(chunk, result) : [],
+    upserted: result ? upsertsOf(chunk, result, ordered) : [],
     failures: sortByIndex(failures),
     notAttempted,
     stop: ordered && (writeErrors.length > 0 || concern !== undefined),
@@ -157,6 +162,9 @@ function notConfirmed(planned: PlannedOp): Failure {
 function fromWriteError(planned: PlannedOp, writeError: WriteError): Failure {
   const raw = writeError.err as { keyValue?: Record<string, unknown>; codeName?: string };
   const kind = writeErrorKind(writeError.code);
+  // Driver 7 keeps only code, index, errmsg and errInfo of a write error: the key is in the message.
+  const keyValue =
+    raw.keyValue ?? (kind === FailureKind.duplicateKey ? dupKeyOf(writeError.errmsg) : undefined);
   return {
     index: planned.index,
     kind,
@@ -166,7 +174,7 @@ function fromWriteError(planned: PlannedOp, writeError: WriteError): Failure {
     retryable: kind === FailureKind.transient,
     applied: 'no',
     op: planned.op,
-    ...(raw.keyValue ? { keyValue: raw.keyValue } : {}),
+    ...(keyValue ? { keyValue } : {}),
     ...(writeError.errInfo ? { errInfo: writeError.errInfo } : {}),
   };
 }
@@ -198,13 +206,31 @@ function countsOf(result: BulkWriteResult, inserted: number): Counts {
   };
 }
 
-function upsertsOf(chunk: readonly PlannedOp[], result: BulkWriteResult): [number, unknown][] {
+/**
+ * The driver keys an upserted id by (first op of its command) + (position in the command). Ordered
+ * commands hold consecutive ops, so that is the op's own position. Unordered, the driver gathers
+ * the updates of a chunk into one command, which skips the inserts and deletes between them: the
+ * key is then the first update's position plus the update's rank among the chunk's updates.
+ * A chunk's updates span several commands only when they reach the server's maxWriteBatchSize - 1
+ * ops or 16 MiB; ids from a later command of an unordered mixed chunk are then not remapped.
+ */
+function upsertsOf(
+  chunk: readonly PlannedOp[],
+  result: BulkWriteResult,
+  ordered: boolean,
+): [number, unknown][] {
+  const updates = ordered ? chunk : chunk.filter((p) => isUpdate(p.op));
+  const offset = ordered || updates.length === 0 ? 0 : chunk.indexOf(updates[0]!);
   const pairs: [number, unknown][] = [];
-  for (const [local, id] of Object.entries(result.upsertedIds)) {
-    const planned = chunk[Number(local)];
+  for (const [key, id] of Object.entries(result.upsertedIds)) {
+    const planned = updates[Number(key) - offset];
     if (planned) pairs.push([planned.index, id]);
   }
   return pairs;
+}
+
+function isUpdate(op: PlannedOp['op']): boolean {
+  return 'updateOne' in op || 'updateMany' in op || 'replaceOne' in op;
 }
 
 function codeNameOf(error: unknown): { codeName?: string } {

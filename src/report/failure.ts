@@ -23,6 +23,8 @@ export const FailureKind = {
   transient: 'transient',
   /** The connection failed mid-batch: the op may or may not have been applied. */
   network: 'network',
+  /** A rollback found the document changed since the migration wrote it. Never sent. */
+  conflict: 'conflict',
 } as const;
 export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
 

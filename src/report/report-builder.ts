@@ -30,6 +30,8 @@ export class ReportBuilder {
     private readonly operation: Operation,
     private readonly ordered: boolean,
     private readonly total: number,
+    /** Keep each inserted `_id` by index (the stream does not report them: ~0.16 µs an op). */
+    private readonly keepIds = true,
   ) {}
 
   /** Continues a finished report, for `retryFailed`. */
@@ -72,7 +74,7 @@ export class ReportBuilder {
     c.modified += outcome.counts.modified;
     c.deleted += outcome.counts.deleted;
     c.upserted += outcome.counts.upserted;
-    if (outcome.inserted.length > 0) {
+    if (this.keepIds && outcome.inserted.length > 0) {
       const some = outcome.inserted.length === chunk.length ? undefined : new Set(outcome.inserted);
       for (const p of chunk) {
         if ('insertOne' in p.op && (!some || some.has(p.index)))

@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Db } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
+import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import { BulkwrightError } from '../report/errors.js';
 import { withRetries } from './checkpoint-retry.js';
 import type { CheckpointStore } from './types.js';
@@ -92,6 +93,11 @@ export interface CollectionCheckpointOptions {
   readonly collection?: string;
   /** Names the run: one document per id. */
   readonly id: string;
+  /**
+   * Longest wait for the server's reply to a load, save or clear, in ms: a save after a lost batch
+   * must not hang on the same silent server. @default 60000
+   */
+  readonly timeoutMs?: number;
 }
 
 interface CheckpointDocument {
@@ -102,7 +108,10 @@ interface CheckpointDocument {
 
 /** Keeps the checkpoint as `{ _id: id, position, updatedAt }` in a collection of the target database. */
 export function collectionCheckpoint(db: Db, options: CollectionCheckpointOptions): CheckpointStore {
-  const { collection = 'bulkwright_checkpoints', id } = options ?? {};
+  const { collection = 'bulkwright_checkpoints', id, timeoutMs = DEFAULT_BATCH_TIMEOUT_MS } = options ?? {};
+  checkInteger(timeoutMs, 'timeoutMs', 1);
+  // The driver honours `signal` on every operation (some option types omit it).
+  const deadline = () => ({ signal: AbortSignal.timeout(timeoutMs) }) as object;
   if (typeof db?.collection !== 'function') throw optionError('db', 'a mongodb Db', db);
   if (typeof collection !== 'string' || collection === '') {
     throw optionError('collection', 'a non-empty string', collection);
@@ -111,7 +120,7 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
   const checkpoints = db.collection<CheckpointDocument>(collection);
   return {
     async load() {
-      const document = await withRetries(() => checkpoints.findOne({ _id: id }));
+      const document = await withRetries(() => checkpoints.findOne({ _id: id }, deadline()));
       if (!document) return undefined;
       if (!isPosition(document.position)) {
         throw new BulkwrightError(
@@ -124,11 +133,15 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
     async save(position) {
       checkPosition(position);
       await withRetries(() =>
-        checkpoints.updateOne({ _id: id }, { $set: { position, updatedAt: new Date() } }, { upsert: true }),
+        checkpoints.updateOne(
+          { _id: id },
+          { $set: { position, updatedAt: new Date() } },
+          { upsert: true, ...deadline() },
+        ),
       );
     },
     async clear() {
-      await withRetries(() => checkpoints.deleteOne({ _id: id }));
+      await withRetries(() => checkpoints.deleteOne({ _id: id }, deadline()));
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Turns one source record into the op its mode calls for. In upsert and merge modes the match
+ * Turns one source record into the op its mode calls for. In upsert, merge and delete modes the match
  * filter is built from record values, so each value is matched literally (`$eq`) and a value that
  * is an operator object (`{"$ne": null}`) is refused: a record must never widen its own match.
  */
@@ -31,7 +31,8 @@ export interface RecordOp {
 
 export function recordOp(ctx: RecordOpContext, value: unknown, position: number): Checked<RecordOp> {
   if (!isPlainObject(value)) return notAnObject(position, value);
-  const schema = ctx.mode === 'merge' ? ctx.partialSchema : ctx.model.schema;
+  // Merge and delete records hold only some fields: whatever they hold must be valid.
+  const schema = ctx.mode === 'merge' || ctx.mode === 'delete' ? ctx.partialSchema : ctx.model.schema;
   let doc: Record<string, unknown> = value;
   if (ctx.validate) {
     const checked = validateWith(schema, value, position, value);
@@ -49,6 +50,14 @@ export function recordOp(ctx: RecordOpContext, value: unknown, position: number)
   }
   const filter = matchFilter(ctx.upsertFields, doc, position);
   if (!filter.ok) return filter;
+  if (ctx.mode === 'delete') {
+    // mongoimport's delete mode: one matching document per record. Matched on `_id` alone, the
+    // filter is written literally (operator objects were refused above), so a lost delete can be
+    // resent: deleting the same `_id` twice deletes it once.
+    const only = ctx.upsertFields.length === 1 && ctx.upsertFields[0] === '_id';
+    const deleteFilter = only ? { _id: doc._id } : filter.value;
+    return { ok: true, value: { op: { deleteOne: { filter: deleteFilter } }, derivedId: false } };
+  }
   if (ctx.mode === 'upsert') {
     const replacement = ctx.model.timestamps
       ? { ...doc, createdAt: doc.createdAt ?? ctx.now, updatedAt: ctx.now }

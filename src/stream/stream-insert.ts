@@ -6,9 +6,11 @@
  */
 import type { Readable } from 'node:stream';
 import type { Collection, Document } from 'mongodb';
+import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
+import { checksNothing } from '../plan/checks-nothing.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { BulkwrightError } from '../report/errors.js';
 import { type Failure, FailureKind } from '../report/failure.js';
@@ -16,9 +18,10 @@ import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
-import { replayedInserts } from './replayed-inserts.js';
+import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
 import { fromIterable } from './sources/from-iterable.js';
 import { openSource } from './sources/open-source.js';
+import { isOwnSource } from './sources/own-source.js';
 import { stopEarly } from './stop-early.js';
 import {
   type ResolvedStreamOptions,
@@ -68,7 +71,7 @@ export async function* streamInsert(
     model,
     mode: o.mode,
     upsertFields: o.upsertFields,
-    validate: o.validate,
+    validate: o.validate && !checksNothing(model.schema),
     now: new Date(),
     idNamespace: options.idNamespace,
     partialSchema: model.schema.partial(),
@@ -79,11 +82,13 @@ export async function* streamInsert(
     writeConcern: options.writeConcern,
     bypassDocumentValidation: undefined,
     maxBsonObjectSize: limits.maxBsonObjectSize,
+    batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize,
     concurrency: 1,
     attempt: 1,
     total: 0,
     onProgress: undefined,
+    pacer: createPacer(options),
   };
   const n = {
     read: 0,
@@ -91,6 +96,8 @@ export async function* streamInsert(
     upserted: 0,
     matched: 0,
     modified: 0,
+    deleted: 0,
+    deletesAcknowledged: 0,
     rejected: 0,
     skipped: 0,
     notAttempted: 0,
@@ -111,6 +118,7 @@ export async function* streamInsert(
     await options.checkpoint.save(savedPosition);
   };
 
+  const replayed = replayDetector(collection);
   const inFlight = new Set<Promise<void>>();
   const completed: BatchResult[] = [];
   let sequence = 0;
@@ -118,7 +126,7 @@ export async function* streamInsert(
   let batchBytes = 0;
 
   const send = (items: Item[]) => {
-    const task = runBatch(collection, items, sequence++, o, settings).then(
+    const task = runBatch(collection, items, sequence++, o, settings, replayed).then(
       (result) => void completed.push(result),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
@@ -162,6 +170,7 @@ export async function* streamInsert(
       n.upserted += report.upsertedCount;
       n.matched += report.matchedCount;
       n.modified += report.modifiedCount;
+      n.deleted += report.deletedCount;
     }
     for (const item of result.items) {
       if (item.skipped) {
@@ -184,6 +193,8 @@ export async function* streamInsert(
         item.rejection ?? (failure && !result.replayed.has(item.position) ? reasonOf(failure) : undefined);
       if (!reason) {
         if (o.dryRun) n.skipped++;
+        // A delete that matched nothing is acknowledged all the same: it counts as written.
+        else if (o.mode === 'delete') n.deletesAcknowledged++;
         continue;
       }
       n.rejected++;
@@ -195,7 +206,7 @@ export async function* streamInsert(
 
   const progress = (): StreamProgress => {
     const elapsedMs = performance.now() - started;
-    const written = n.inserted + n.upserted + n.matched;
+    const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
     return {
       type: 'progress',
       read: n.read,
@@ -203,6 +214,7 @@ export async function* streamInsert(
       inserted: n.inserted,
       upserted: n.upserted,
       matched: n.matched,
+      deleted: n.deleted,
       rejected: n.rejected,
       skipped: n.skipped,
       position: watermark.value,
@@ -266,7 +278,7 @@ export async function* streamInsert(
   if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear();
 
   const durationMs = performance.now() - started;
-  const written = n.inserted + n.upserted + n.matched;
+  const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
   return {
     ok: n.rejected === 0 && n.notAttempted === 0 && finished,
     mode: o.mode,
@@ -276,6 +288,7 @@ export async function* streamInsert(
     upserted: n.upserted,
     matched: n.matched,
     modified: n.modified,
+    deleted: n.deleted,
     rejected: n.rejected,
     skipped: n.skipped,
     notAttempted: n.notAttempted,
@@ -292,6 +305,7 @@ export async function* streamInsert(
 
 function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
   if (typeof source === 'string') return openSource(source, options.format ? { format: options.format } : {});
+  if (options.records && isOwnSource(source)) return source;
   return fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
     records: options.records ?? false,
   });
@@ -320,14 +334,16 @@ async function runBatch(
   sequence: number,
   o: ResolvedStreamOptions,
   settings: RunSettings,
+  replayedOf: ReplayDetector,
 ): Promise<BatchResult> {
-  const ops = items.flatMap((item) => (item.op ? [item.op] : []));
+  const ops: PlannedOp[] = [];
+  for (const item of items) if (item.op) ops.push(item.op);
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
-  const builder = new ReportBuilder('write', o.ordered, ops.length);
+  const builder = new ReportBuilder('write', o.ordered, ops.length, false);
   await runPlan(collection, ops, builder, settings);
   await retryPending(collection, builder, settings, o.retry);
   const report = builder.finish();
-  return { sequence, items, report, replayed: await replayedInserts(collection, items, report) };
+  return { sequence, items, report, replayed: await replayedOf(items, report) };
 }
 
 function reasonOf(failure: Failure): DeadLetter['reason'] {

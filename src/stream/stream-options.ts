@@ -1,13 +1,24 @@
 import type { WriteConcernSettings } from 'mongodb';
+import { fieldNameProblem } from '../plan/field-name.js';
 import { checkKnownOptions, invalidOption, optionError } from '../plan/option-error.js';
-import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
+import {
+  checkInteger,
+  DEFAULT_BATCH_TIMEOUT_MS,
+  type ResolvedRetry,
+  type RetryOptions,
+  resolveRetry,
+} from '../plan/options.js';
+import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 import type { SourceFormat } from './sources/open-source.js';
 import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
 
-export interface StreamInsertOptions {
-  /** `insert` (default), `upsert` (replace the match), `merge` (`$set` the record onto the match). */
+export interface StreamInsertOptions extends ThrottleOptions {
+  /**
+   * `insert` (default), `upsert` (replace the match), `merge` (`$set` the record onto the match),
+   * `delete` (delete the documents matching the record's `upsertFields`).
+   */
   readonly mode?: StreamMode;
-  /** Fields that identify a record in upsert and merge modes. @default ['_id'] */
+  /** Fields that identify a record in upsert, merge and delete modes. @default ['_id'] */
   readonly upsertFields?: readonly string[];
   /** Stop at the first rejected record. @default false */
   readonly ordered?: boolean;
@@ -41,6 +52,12 @@ export interface StreamInsertOptions {
   /** Resend batches that failed in flight. @default { attempts: 8, delayMs: 200 } (backoff 2, at most 5 s apart) */
   readonly retry?: boolean | RetryOptions;
   readonly writeConcern?: WriteConcernSettings;
+  /**
+   * Longest wait for the server's reply to one batch, in ms. A batch past it is lost in flight
+   * (outcome unknown): resent where replay-safe, and once retries run out the run stops with
+   * `BW_STREAM_ABORTED` and a saved checkpoint. @default 60000
+   */
+  readonly batchTimeoutMs?: number;
   /** Stops pulling from the source; in-flight batches finish and the checkpoint is saved. */
   readonly signal?: AbortSignal;
   /** Keep only records for which it returns true; the rest count as skipped. */
@@ -62,9 +79,10 @@ export interface ResolvedStreamOptions {
   readonly validate: boolean;
   readonly dryRun: boolean;
   readonly checkpointEveryMs: number;
+  readonly batchTimeoutMs: number;
 }
 
-const modes = ['insert', 'upsert', 'merge'];
+const modes = ['insert', 'upsert', 'merge', 'delete'];
 
 /** Every option name streamInsert takes: a name missing here is a compile error, an unknown one a throw. */
 const streamOptionNames: Readonly<Record<keyof StreamInsertOptions, true>> = {
@@ -87,13 +105,16 @@ const streamOptionNames: Readonly<Record<keyof StreamInsertOptions, true>> = {
   filter: true,
   format: true,
   records: true,
+  maxOpsPerSecond: true,
+  pauseMs: true,
+  batchTimeoutMs: true,
 };
 
 export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOptions {
   if (typeof o !== 'object' || o === null) throw optionError('options', 'an object', o);
   checkKnownOptions(o, streamOptionNames);
   const mode = o.mode ?? 'insert';
-  if (!modes.includes(mode)) throw optionError('mode', 'one of insert, upsert, merge', mode);
+  if (!modes.includes(mode)) throw optionError('mode', 'one of insert, upsert, merge, delete', mode);
   const upsertFields = o.upsertFields ?? ['_id'];
   if (
     !Array.isArray(upsertFields) ||
@@ -102,10 +123,16 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   ) {
     throw optionError('upsertFields', 'a non-empty array of field names', upsertFields);
   }
+  for (const field of upsertFields) {
+    const problem = fieldNameProblem(field);
+    if (problem) throw optionError('upsertFields', `field names (${problem})`, upsertFields);
+  }
   checkInteger(o.batchSize, 'batchSize', 1, 100_000);
   checkInteger(o.batchBytes, 'batchBytes', 1);
   checkInteger(o.concurrency, 'concurrency', 1, 64);
   checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
+  checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
+  checkThrottle(o);
   if (o.resume && !o.checkpoint)
     throw invalidOption('Expected `checkpoint` with `resume: true`: it says where to resume from');
   if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {
@@ -125,5 +152,6 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
     validate: o.validate ?? true,
     dryRun: o.dryRun ?? false,
     checkpointEveryMs: o.checkpointEveryMs ?? 1000,
+    batchTimeoutMs: o.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS,
   };
 }

@@ -58,18 +58,20 @@ export interface CheckpointStore {
   clear(): Promise<void>;
 }
 
-export type StreamMode = 'insert' | 'upsert' | 'merge';
+export type StreamMode = 'insert' | 'upsert' | 'merge' | 'delete';
 
 /** Yielded after every acknowledged batch. */
 export interface StreamProgress {
   readonly type: 'progress';
   /** Records pulled from the source so far (including skipped and rejected). */
   readonly read: number;
-  /** Records acknowledged by the server: inserted + upserted + matched (merge/upsert). */
+  /** Records acknowledged by the server: inserted + upserted + matched (merge/upsert) + deletes acknowledged (delete). */
   readonly written: number;
   readonly inserted: number;
   readonly upserted: number;
   readonly matched: number;
+  /** Documents deleted (delete mode); a record that matched nothing is written but deletes nothing. */
+  readonly deleted: number;
   /** Records sent to the dead-letter sink. */
   readonly rejected: number;
   /** Records skipped: at or below the resume checkpoint, or by the `filter` option. */
@@ -91,6 +93,8 @@ export interface StreamReport {
   readonly upserted: number;
   readonly matched: number;
   readonly modified: number;
+  /** Documents deleted (delete mode). */
+  readonly deleted: number;
   readonly rejected: number;
   readonly skipped: number;
   /** Records an ordered run read but never sent, because it stopped at a rejection in their batch. */

@@ -4,6 +4,7 @@
  */
 import type { Collection, Document } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
+import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
@@ -63,11 +64,13 @@ export async function runBulk(
     comment: o.comment,
     let: o.let,
     maxBsonObjectSize: limits.maxBsonObjectSize,
+    batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize ?? limits.maxWriteBatchSize,
     concurrency: ordered ? 1 : o.concurrency,
     attempt: 1,
     total: inputs.length,
     onProgress: o.onProgress,
+    pacer: createPacer(o),
   };
   const report = o.atomic
     ? await runAtomic(model, collection, plan, settings, operationOf[kind])

@@ -142,18 +142,42 @@ describe('bulkUpdate', () => {
   it('a failing update op is reported at its own index and an unordered run goes on', async (ctx) => {
     requires(ctx, 'perOpUpdateErrors');
     const users = await seeded('op_errors', 6);
-    await users.collection().updateOne({ email: 'user3@example.com' }, { $set: { name: 7 as never } });
+    // user3's age is a string: $inc on it fails on the server (TypeMismatch). ($inc on a name set
+    // to a number, as this test did before, succeeds on MongoDB.)
+    await users.collection().updateOne({ email: 'user3@example.com' }, { $set: { age: 'old' as never } });
     const report = await bulkUpdate(
       users,
       Array.from({ length: 6 }, (_, i) => ({
         updateOne: { filter: { email: `user${i}@example.com` }, update: { $inc: { age: 1 } } },
-      })).map((op, i) =>
-        i === 3 ? { updateOne: { ...op.updateOne, update: { $inc: { name: 1 } as never } } } : op,
-      ),
+      })),
       { batchSize: 2, ordered: false },
     );
     expect(report.failures.map((f) => [f.index, f.kind])).toEqual([[3, 'writeError']]);
     expect(report.modifiedCount).toBe(5);
+  });
+
+  it('a duplicate key caused by an update: duplicateKey at its index with the colliding keyValue', async (ctx) => {
+    // FerretDB v1.24 answers it with one command error (code 1), as it does any failing update op.
+    requires(ctx, 'perOpUpdateErrors');
+    const users = await seeded('update_dup', 3);
+    const report = await bulkUpdate(
+      users,
+      [
+        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 50 } } } },
+        {
+          updateOne: {
+            filter: { email: 'user1@example.com' },
+            update: { $set: { email: 'user2@example.com' } },
+          },
+        },
+        { updateOne: { filter: { email: 'user2@example.com' }, update: { $set: { age: 52 } } } },
+      ],
+      { ordered: false },
+    );
+    expect(report.failures.map((f) => [f.index, f.kind, f.code, f.keyValue])).toEqual([
+      [1, 'duplicateKey', 11000, { email: 'user2@example.com' }],
+    ]);
+    expect(report).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
   });
 
   it('timestamps: updates set updatedAt, upserts set createdAt once', async () => {

@@ -35,6 +35,30 @@ describe('bulkWrite', () => {
     expect(await users.collection().countDocuments()).toBe(3);
   });
 
+  it('a mixed unordered batch: upserted ids keyed by their own ops, not by the inserts the driver moved out', async (ctx) => {
+    requires(ctx, 'upsertIndexByOp');
+    const users = await usersModel(t.db, 'mixed_upserts');
+    await bulkInsert(users, [user(0)]);
+    const report = await bulkWrite(
+      users,
+      [
+        {
+          updateOne: { filter: { email: 'm1@example.com' }, update: { $set: { name: 'M1' } }, upsert: true },
+        },
+        { insertOne: { document: user(5) } },
+        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 7 } }, upsert: true } },
+        {
+          updateOne: { filter: { email: 'm2@example.com' }, update: { $set: { name: 'M2' } }, upsert: true },
+        },
+      ],
+      { ordered: false },
+    );
+    expect(report).toMatchObject({ ok: true, insertedCount: 1, matchedCount: 1, upsertedCount: 2 });
+    expect(Object.keys(report.insertedIds)).toEqual(['1']);
+    const idOf = async (email: string) => (await users.collection().findOne({ email }))?._id;
+    expect(report.upsertedIds).toEqual({ 0: await idOf('m1@example.com'), 3: await idOf('m2@example.com') });
+  });
+
   it('atomic: a failure rolls back the whole call', async (ctx) => {
     requires(ctx, 'transactions');
     const users = await usersModel(t.db, 'atomic_rollback');

@@ -231,7 +231,7 @@ describe('bulkwright import', () => {
       'bulkwright: --batch-size: expected an integer from 1 to 100000, received "0"',
     );
     expect(run.stderr).toContain(
-      'bulkwright: --mode: expected one of insert, upsert, merge, received "replace"',
+      'bulkwright: --mode: expected one of insert, upsert, merge, delete, received "replace"',
     );
     expect(Date.now() - started).toBeLessThan(20_000);
   });

@@ -8,6 +8,7 @@
  * `lifetimeMs` even if a test forgets to.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { closeOnce } from './close-once.js';
 import { MessageFramer, opMsgCommandName, readHeader, WRITE_COMMANDS } from './wire-server.js';
 
 export interface ProxyOptions {
@@ -329,23 +330,15 @@ export async function startProxy(options: ProxyOptions): Promise<TcpProxy> {
     return n;
   };
 
-  let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      if (stallTimer) clearTimeout(stallTimer);
-      stallWaiters.length = 0;
-      for (const resolveStall of stallResolvers.splice(0)) resolveStall();
-      pending = undefined;
-      dropTrigger = undefined;
-      schedule = null;
-      server.close(() => resolve());
-      dropAll();
-    });
-    return closed;
-  };
-  const lifetime = setTimeout(() => void close(), lifetimeMs);
-  lifetime.unref();
+  const close = closeOnce(server, lifetimeMs, () => {
+    if (stallTimer) clearTimeout(stallTimer);
+    stallWaiters.length = 0;
+    for (const resolveStall of stallResolvers.splice(0)) resolveStall();
+    pending = undefined;
+    dropTrigger = undefined;
+    schedule = null;
+    dropAll();
+  });
 
   return {
     host: '127.0.0.1',

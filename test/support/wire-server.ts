@@ -9,6 +9,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { BSON, type Document, ObjectId } from 'mongodb';
+import { closeOnce } from './close-once.js';
 
 // ---------------------------------------------------------------------------------------------
 // Wire framing, shared with tcp-proxy.ts
@@ -215,7 +216,19 @@ export interface HelloContext {
 /** Fields merged over the default hello reply; a function is asked for each hello. */
 export type HelloScript = Document | ((ctx: HelloContext) => Document);
 
+/** Answers a command other than hello/ping/buildInfo and the writes; undefined: CommandNotFound. */
+export type CommandScript = (name: string, body: Document) => Document | undefined;
+
+/** A server behaviour as a whole: a write script, other commands, and a topology (see mongod-profile.ts). */
+export interface ServerProfile {
+  readonly script: WriteScript;
+  readonly commands: CommandScript;
+  readonly topology: 'standalone' | 'replicaSetPrimary';
+}
+
 export interface ScriptedServerOptions {
+  /** Answers writes and other commands as a server does; `script`/`topology` given here win. */
+  readonly profile?: ServerProfile;
   /** Decides the reply to each write. Default: `ctx.okReply()`. */
   readonly script?: WriteScript;
   /** Fields over the default hello reply (e.g. `{ maxWriteBatchSize: 10 }`). */
@@ -235,6 +248,8 @@ export interface ScriptedServerOptions {
   readonly maxConnections?: number;
   /** Closes itself after this long. @default 60_000 */
   readonly lifetimeMs?: number;
+  /** Answers the client-level `bulkWrite` command (MongoDB 8.0). Default: `clientBulkWriteReply(command)`. */
+  readonly clientBulkWrite?: ClientBulkWriteScript;
 }
 
 export interface ScriptedServerStats {
@@ -256,6 +271,8 @@ export interface ScriptedServer {
   uri(params?: Record<string, string | number | boolean>): string;
   /** Every write command received, in arrival order. */
   readonly writes: readonly ReceivedWrite[];
+  /** Every client-level `bulkWrite` command received, in arrival order. */
+  readonly clientBulkWrites: readonly ReceivedClientBulkWrite[];
   setScript(script: WriteScript): void;
   /** Replaces the hello fields from the next hello on (e.g. to simulate "primary came back"). */
   setHello(hello: HelloScript): void;
@@ -274,14 +291,16 @@ const OPS_FIELD: Record<WriteCommandName, string> = {
 };
 
 export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
-  let script = options.script ?? defaultScript;
+  let script = options.script ?? options.profile?.script ?? defaultScript;
   let hello: HelloScript = options.hello ?? {};
-  const topology = options.topology ?? 'standalone';
+  const topology = options.topology ?? options.profile?.topology ?? 'standalone';
+  const otherCommand = options.profile?.commands ?? (() => undefined);
   const maxConnections = options.maxConnections ?? 64;
   const lifetimeMs = options.lifetimeMs ?? 60_000;
 
   const sockets = new Set<Socket>();
   const writes: ReceivedWrite[] = [];
+  const clientBulkWrites: ReceivedClientBulkWrite[] = [];
   const commands: Record<string, number> = {};
   let connections = 0;
   let hellos = 0;
@@ -326,6 +345,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
         return { ok: 1 };
       case 'buildinfo':
         return { version: '7.0.0', versionArray: [7, 0, 0, 0], bits: 64, maxBsonObjectSize: 16777216, ok: 1 };
+      case 'bulkwrite':
+        return answerClientBulkWrite(request, options.clientBulkWrite, clientBulkWrites);
       case 'insert':
       case 'update':
       case 'delete': {
@@ -355,7 +376,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       }
       default:
         return (
-          options.command?.(name, request.body) ?? {
+          options.command?.(name, request.body) ??
+          otherCommand(name, request.body) ?? {
             ok: 0,
             code: 59,
             codeName: 'CommandNotFound',
@@ -432,22 +454,12 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
 
-  let closed: Promise<void> | undefined;
   const dropAll = () => {
     const n = sockets.size;
     for (const socket of sockets) socket.destroy();
     return n;
   };
-  const close = () => {
-    closed ??= new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.close(() => resolve());
-      dropAll();
-    });
-    return closed;
-  };
-  const lifetime = setTimeout(() => void close(), lifetimeMs);
-  lifetime.unref();
+  const close = closeOnce(server, lifetimeMs, dropAll);
 
   return {
     host: '127.0.0.1',
@@ -460,6 +472,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       return `mongodb://127.0.0.1:${port}/?${query}`;
     },
     writes,
+    clientBulkWrites,
     setScript(next) {
       script = next;
     },
@@ -476,4 +489,81 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     dropAll,
     close,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client-level bulkWrite command (MongoDB 8.0), self-contained
+// ---------------------------------------------------------------------------------------------
+
+/** A client-level `bulkWrite` command: ops name their namespace by position in `nsInfo`. */
+export interface ReceivedClientBulkWrite {
+  /** Each op: `{ insert: nsIndex, document }`, `{ update: nsIndex, filter, updateMods, … }`, `{ delete: nsIndex, filter, … }`. */
+  readonly ops: Document[];
+  /** `db.collection` of each namespace index. */
+  readonly namespaces: string[];
+  readonly ordered: boolean;
+  readonly errorsOnly: boolean;
+  readonly body: Document;
+}
+
+/** Per-op answer: omit for success, or `{ code, errmsg }` for a write error. */
+export type ClientBulkWriteScript = (command: ReceivedClientBulkWrite) => Document;
+
+/**
+ * The reply the server documents for `bulkWrite`: a cursor whose batch holds one result per op
+ * (`{ ok: 1, idx, n, nModified?, upserted? }`, or `{ ok: 0, idx, code, errmsg }`), and the totals
+ * `nErrors`, `nInserted`, `nMatched`, `nModified`, `nUpserted`, `nDeleted`. `errors` maps an op
+ * index to its error; an ordered command stops at the first one.
+ */
+export function clientBulkWriteReply(
+  command: ReceivedClientBulkWrite,
+  errors: ReadonlyMap<number, { code: number; errmsg: string }> = new Map(),
+): Document {
+  const totals = { nInserted: 0, nMatched: 0, nModified: 0, nUpserted: 0, nDeleted: 0 };
+  const results: Document[] = [];
+  for (let idx = 0; idx < command.ops.length; idx++) {
+    const error = errors.get(idx);
+    if (error) {
+      results.push({ ok: 0, idx, code: error.code, errmsg: error.errmsg });
+      if (command.ordered) break;
+      continue;
+    }
+    const op = command.ops[idx]!;
+    if ('insert' in op) {
+      totals.nInserted += 1;
+      results.push({ ok: 1, idx, n: 1 });
+    } else if ('update' in op) {
+      totals.nMatched += 1;
+      totals.nModified += 1;
+      results.push({ ok: 1, idx, n: 1, nModified: 1 });
+    } else {
+      totals.nDeleted += 1;
+      results.push({ ok: 1, idx, n: 1 });
+    }
+  }
+  const firstBatch = command.errorsOnly ? results.filter((r) => r.ok === 0) : results;
+  return {
+    ok: 1,
+    cursor: { id: 0n, firstBatch, ns: 'admin.$cmd.bulkWrite' },
+    nErrors: errors.size > 0 ? results.filter((r) => r.ok === 0).length : 0,
+    ...totals,
+  };
+}
+
+function answerClientBulkWrite(
+  request: OpMsgRequest,
+  script: ClientBulkWriteScript | undefined,
+  received: ReceivedClientBulkWrite[],
+): Document {
+  const ops = request.sequences.ops ?? (request.body.ops as Document[] | undefined) ?? [];
+  const nsInfo = request.sequences.nsInfo ?? (request.body.nsInfo as Document[] | undefined) ?? [];
+  const command: ReceivedClientBulkWrite = {
+    ops,
+    namespaces: nsInfo.map((n) => String(n.ns)),
+    ordered: request.body.ordered !== false,
+    errorsOnly: request.body.errorsOnly === true,
+    body: request.body,
+  };
+  received.push(command);
+  return (script ?? clientBulkWriteReply)(command);
 }

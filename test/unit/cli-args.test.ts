@@ -40,6 +40,9 @@ describe('import options', () => {
       quiet: false,
       json: false,
       progressIntervalMs: 5000,
+      columnsHaveTypes: false,
+      ignoreBlanks: false,
+      batchTimeoutMs: 60_000,
     } satisfies CliCommand);
   });
 
@@ -209,7 +212,7 @@ describe('import options', () => {
       '--db: expected a database name without any of / \\ . space " $ * < > : | ?, received "my.db"',
       '--collection: expected a collection name not starting with "system.", received "system.users"',
       '--format: expected one of ndjson, csv, json, received "xml"',
-      '--mode: expected one of insert, upsert, merge, received "replace"',
+      '--mode: expected one of insert, upsert, merge, delete, received "replace"',
       '--batch-size: expected an integer from 1 to 100000, received "0"',
       '--concurrency: expected an integer from 1 to 64, received "lots"',
       '--ordered, --unordered: expected one of them, received both',
@@ -221,12 +224,19 @@ describe('import options', () => {
     ['--batch-size', '1.5', 'an integer from 1 to 100000'],
     ['--batch-size', '-3', 'an integer from 1 to 100000'],
     ['--concurrency', '65', 'an integer from 1 to 64'],
+    ['--max-rate', '0', 'an integer from 1 to 10000000'],
+    ['--max-rate', 'fast', 'an integer from 1 to 10000000'],
     ['--progress-interval', '-1', 'a number of seconds from 0 to 86400'],
     ['--progress-interval', 'soon', 'a number of seconds from 0 to 86400'],
   ])('rejects %s %s', (option, value, expected) => {
     expect(problems([...base, option, value])).toEqual([
       `${option}: expected ${expected}, received "${value}"`,
     ]);
+  });
+
+  it('takes --max-rate as documents per second', () => {
+    expect(parseImport('--max-rate', '250').maxRate).toBe(250);
+    expect(parseImport().maxRate).toBeUndefined();
   });
 
   it('needs a collection unless a model gives one', () => {
@@ -243,7 +253,7 @@ describe('import options', () => {
 
   it('checks upsert fields and that they go with upsert or merge', () => {
     expect(problems([...base, '--upsert-fields', 'email'])).toEqual([
-      '--upsert-fields: expected with --mode upsert or merge, received --mode insert',
+      '--upsert-fields: expected with --mode upsert, merge or delete, received --mode insert',
     ]);
     expect(problems([...base, '--mode', 'upsert', '--upsert-fields', 'a,,b'])).toEqual([
       '--upsert-fields: expected comma-separated field names, none empty, received "a,,b"',
@@ -352,6 +362,7 @@ describe('progress mode', () => {
       inserted: 24_990,
       upserted: 0,
       matched: 0,
+      deleted: 0,
       rejected: 10,
       skipped: 0,
       position: 25_000,

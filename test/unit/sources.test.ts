@@ -235,6 +235,30 @@ describe('readCsv', () => {
     expect(records[1]?.raw).toBe('3,"open\n4,5\n6,7');
   });
 
+  it('gives every bad row its whole line(s) as in the file, wherever the chunks are cut', async () => {
+    // mongoimport's test_bad.csv row `3,5".4,string`: csv-parse's own raw text stops at `3,5"`.
+    const file =
+      '\ufeff_id,b,c\r\n1,2,x\r\n3,5".4,string\r\n4,5,y\r\n5,6\r\n\r\n6,7,"a\r\nb",z\r\n8,x,y\r\n9,"open,1\r\n10,1,1';
+    const lines = file.slice(1).split('\r\n');
+    const expected = [
+      [2, undefined, '1,2,x'],
+      [3, 'BW_PARSE_CSV', lines[2]],
+      [4, undefined, '4,5,y'],
+      [5, 'BW_PARSE_CSV', lines[4]],
+      [7, 'BW_PARSE_CSV', `${lines[6]}\r\n${lines[7]}`],
+      [9, undefined, '8,x,y'],
+      [10, 'BW_PARSE_CSV', `${lines[9]}\r\n${lines[10]}`],
+    ];
+    expect(expected[1]?.[2]).toBe('3,5".4,string');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { maxLength: 8 }), async (cuts) => {
+        const records = await collect(readCsv(chunked(file, cuts)));
+        expect(records.map((r) => [r.position, r.error?.code, r.raw])).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('ends the source at a record longer than maxRecordBytes instead of buffering it', async () => {
     const rows = Array.from({ length: 200 }, () => '4,5\n');
     const records = await collect(

@@ -5,7 +5,11 @@
  * are read as JSON, everything else stays a string.
  */
 import type * as z from 'zod/v4/core';
+import { fieldNameProblem } from '../../plan/field-name.js';
+import { parseDateText } from './date-text.js';
 import { parseJsonText } from './ejson.js';
+import type { TimeZone } from './time-zone.js';
+import { type CellConverter, Invalid, typedHeaderCell } from './typed-header.js';
 
 export type CsvColumnType = 'string' | 'number' | 'boolean' | 'date' | 'json';
 
@@ -18,21 +22,39 @@ export interface CsvColumn {
   readonly path: readonly string[];
   readonly type: CsvColumnType;
   readonly empty: EmptyCell;
+  /** A typed header's own conversion (`age.int32()`), instead of `type`'s. */
+  readonly convert?: CellConverter;
+}
+
+/** How a header becomes columns: types, the schema to infer them from, the zone of zone-less dates. */
+export interface HeaderSettings {
+  readonly types: Readonly<Record<string, CsvColumnType>> | undefined;
+  readonly schema: z.$ZodObject | undefined;
+  readonly zone: TimeZone;
+  /** Header cells carry mongoimport types: `name.type(argument)`. */
+  readonly typedHeader: boolean;
+  /** Every empty cell is left out of the document. */
+  readonly ignoreBlanks: boolean;
 }
 
 /** The header, checked: `{ columns }`, or the reason it cannot describe objects. */
 export function toColumns(
-  names: readonly string[],
-  types: Readonly<Record<string, CsvColumnType>> | undefined,
-  schema: z.$ZodObject | undefined,
+  cells: readonly string[],
+  settings: HeaderSettings,
 ): { columns: CsvColumn[] } | { problem: string } {
+  const { types, schema } = settings;
   const seen = new Map<string, string>();
   const columns: CsvColumn[] = [];
-  for (const name of names) {
+  for (const cell of cells) {
+    const typed = settings.typedHeader
+      ? typedHeaderCell(cell, settings.zone, schema !== undefined)
+      : undefined;
+    if (typed && 'problem' in typed) return typed;
+    const name = typed ? typed.name : cell;
+    // A column with no name is ignored; any other must name a field the server accepts.
+    const problem = name === '' ? undefined : fieldNameProblem(name);
+    if (problem) return { problem: `Header ${JSON.stringify(name)} is not a usable field path: ${problem}` };
     const path = name === '' ? [] : name.split('.');
-    if (path.some((segment) => segment === '' || segment === '__proto__')) {
-      return { problem: `Header ${JSON.stringify(name)} is not a usable field path` };
-    }
     for (let i = 1; i <= path.length; i++) {
       const prefix = path.slice(0, i).join('.');
       const role = i === path.length ? 'leaf' : 'branch';
@@ -46,14 +68,17 @@ export function toColumns(
     }
     const field = schema ? fieldAt(schema, path) : undefined;
     const type = types?.[name] ?? (field ? typeOf(field.type) : 'string');
-    const empty: EmptyCell = field?.optional
+    const empty: EmptyCell = settings.ignoreBlanks
       ? 'omit'
-      : field?.nullable
-        ? 'null'
-        : type === 'string'
-          ? 'empty-string'
-          : 'omit';
-    columns.push({ name, path, type, empty });
+      : field?.optional
+        ? 'omit'
+        : field?.nullable
+          ? 'null'
+          : type === 'string' && (typed === undefined || typed.text)
+            ? 'empty-string'
+            : 'omit';
+    const convert = typed?.convert ?? (type === 'date' ? dateConverter(settings.zone) : undefined);
+    columns.push({ name, path, type, empty, ...(convert ? { convert } : {}) });
   }
   return { columns };
 }
@@ -73,11 +98,14 @@ export function toObject(
       if (column.empty === 'omit') continue;
       converted = column.empty === 'null' ? null : '';
     } else {
-      converted = convert(cell, column.type);
+      converted = column.convert ? column.convert(cell) : convert(cell, column.type);
       if (converted === INVALID) {
         return {
           problem: `Column ${JSON.stringify(column.name)}: expected ${article(column.type)}, got ${JSON.stringify(cell)}`,
         };
+      }
+      if (converted instanceof Invalid) {
+        return { problem: `Column ${JSON.stringify(column.name)}: ${converted.message}` };
       }
     }
     setPath(value, column.path, converted);
@@ -102,10 +130,8 @@ function convert(cell: string, type: CsvColumnType): unknown {
       if (text === 'false' || text === '0' || text === 'no') return false;
       return INVALID;
     }
-    case 'date': {
-      const date = new Date(cell.trim());
-      return Number.isNaN(date.getTime()) ? INVALID : date;
-    }
+    case 'date':
+      return dateConverter(undefined)(cell);
     case 'json':
       try {
         return parseJsonText(cell, 'relaxed');
@@ -113,6 +139,14 @@ function convert(cell: string, type: CsvColumnType): unknown {
         return INVALID;
       }
   }
+}
+
+/** Zone-less date text read in `zone` (UTC by default), never in the machine's local time. */
+function dateConverter(zone: TimeZone | undefined): CellConverter {
+  return (cell) => {
+    const date = parseDateText(cell, zone);
+    return date instanceof Date ? date : new Invalid(date.problem);
+  };
 }
 
 function article(type: CsvColumnType): string {

@@ -16,7 +16,15 @@ import type * as z from 'zod/v4/core';
 import { optionError, positiveInteger } from '../../plan/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
-import { type CsvColumn, type CsvColumnType, toColumns, toObject } from './csv-columns.js';
+import {
+  type CsvColumn,
+  type CsvColumnType,
+  type HeaderSettings,
+  toColumns,
+  toObject,
+} from './csv-columns.js';
+import { countBreaks, countCrlf, LineTracker, trimBreaks } from './line-tracker.js';
+import { timeZone, UTC } from './time-zone.js';
 
 export type { CsvColumnType } from './csv-columns.js';
 
@@ -38,6 +46,15 @@ export interface CsvOptions {
    * @default 17 MiB
    */
   readonly maxRecordBytes?: number;
+  /**
+   * The zone of date text that names none (`2024-01-02 10:00`): an IANA name (`Europe/Paris`) or a
+   * UTC offset (`+05:30`). Never the machine's local zone. @default 'UTC'
+   */
+  readonly timeZone?: string;
+  /** Header cells (or `columns`) carry mongoimport types: `age.int32()`, `born.date(2006-01-02)`. @default false */
+  readonly columnsHaveTypes?: boolean;
+  /** Leave every empty cell out of the document. @default false */
+  readonly ignoreBlanks?: boolean;
 }
 
 const DEFAULT_MAX_RECORD_BYTES = 17 * 1024 * 1024;
@@ -50,9 +67,8 @@ export function readCsv(input: TextInput, options: CsvOptions = {}): AsyncGenera
 
 interface Resolved {
   readonly delimiter: string;
-  readonly columns: readonly string[] | undefined;
-  readonly types: Readonly<Record<string, CsvColumnType>> | undefined;
-  readonly schema: z.$ZodObject | undefined;
+  readonly explicitColumns: CsvColumn[] | undefined;
+  readonly header: HeaderSettings;
   readonly maxRecordBytes: number;
 }
 
@@ -75,7 +91,22 @@ function resolve(options: CsvOptions): Resolved {
     throw optionError('schema', 'a Zod object schema', schema);
   }
   const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES);
-  return { delimiter, columns, types, schema, maxRecordBytes };
+  const zone = options.timeZone === undefined ? UTC : timeZone(options.timeZone);
+  const header: HeaderSettings = {
+    types,
+    schema,
+    zone,
+    typedHeader: options.columnsHaveTypes === true,
+    ignoreBlanks: options.ignoreBlanks === true,
+  };
+  let explicitColumns: CsvColumn[] | undefined;
+  if (columns) {
+    const checked = toColumns(columns, header);
+    if ('problem' in checked)
+      throw optionError('columns', `usable field names (${checked.problem})`, columns);
+    explicitColumns = checked.columns;
+  }
+  return { delimiter, explicitColumns, header, maxRecordBytes };
 }
 
 /** What the parser yields: a record, or a row it skipped, pushed in order from `on_skip`. */
@@ -103,30 +134,28 @@ async function* read(input: TextInput, options: Resolved): AsyncGenerator<Source
   // Feeding stops once the bytes past the parser's last complete record pass the limit; the
   // parser then flushes the partial record, which becomes the source's last (error) record.
   let runaway = false;
+  const lines = new LineTracker();
   async function* feed(): AsyncGenerator<Buffer> {
     let fed = 0;
     for await (const chunk of byteChunks(input)) {
       if (fed - parser.info.bytes > options.maxRecordBytes) {
         runaway = true;
-        return;
+        break;
       }
       fed += chunk.length;
+      lines.push(chunk);
       yield chunk;
     }
+    lines.end();
   }
   const source = Readable.from(feed());
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
 
-  let columns: CsvColumn[] | undefined;
-  if (options.columns) {
-    const header = toColumns(options.columns, options.types, options.schema);
-    if ('problem' in header) throw optionError('columns', 'usable field names', options.columns);
-    columns = header.columns;
-  }
+  const columns = options.explicitColumns;
   let last: SourceRecord | undefined;
   try {
-    for await (const record of toRecords(parser as AsyncIterable<Parsed>, columns, options)) {
+    for await (const record of toRecords(parser as AsyncIterable<Parsed>, columns, options, lines)) {
       if (!runaway) {
         yield record;
         continue;
@@ -161,22 +190,26 @@ async function* toRecords(
   parsed: AsyncIterable<Parsed>,
   explicitColumns: CsvColumn[] | undefined,
   options: Resolved,
+  lines: LineTracker,
 ): AsyncGenerator<SourceRecord> {
   let columns = explicitColumns;
+  // An error record carries its whole line(s) as in the file, whatever csv-parse had read of it.
+  const wholeLines = (position: number, end: number, raw: string) => lines.lines(position, end) ?? raw;
   // csv-parse counts a CRLF inside a quoted field as two lines; this many extra so far.
   let extraLines = 0;
   let lastLine = 0;
   // csv-parse may report several errors for one row (a bad closing quote, then the quote left
   // open), each with the row's raw text so far: a skip is held until the next item shows whether
   // it continues the same row.
-  let held: { position: number; raw: string; message: string; lines: unknown } | undefined;
+  let held: { position: number; raw: string; message: string; lines: unknown; end: number } | undefined;
   const release = (): SourceRecord[] => {
     if (!held) return [];
-    const { position, raw, message } = held;
+    const { position, raw, message, end } = held;
     held = undefined;
-    return [{ position, raw, error: { code: 'BW_PARSE_CSV', message } }];
+    return [{ position, raw: wholeLines(position, end, raw), error: { code: 'BW_PARSE_CSV', message } }];
   };
   for await (const item of parsed) {
+    lines.discardBefore(held ? held.position : lastLine + 1);
     if ('skipped' in item) {
       const raw = trimBreaks(item.raw ?? '');
       // Only a report from the same line continues the held row: the next row can share its prefix.
@@ -193,6 +226,7 @@ async function* toRecords(
         raw,
         message: item.skipped.message,
         lines: item.skipped.lines,
+        end: lastLine,
       };
       continue;
     }
@@ -203,10 +237,15 @@ async function* toRecords(
     const position = lastLine - countBreaks(raw);
     const bytesRead = item.info.bytes;
     if (!columns) {
-      const header = toColumns(item.record, options.types, options.schema);
+      const header = toColumns(item.record, options.header);
       if ('problem' in header) {
         const message = `${header.problem}; no row can be read`;
-        yield { position, raw, bytesRead, error: { code: 'BW_PARSE_CSV', message } };
+        yield {
+          position,
+          raw: wholeLines(position, lastLine, raw),
+          bytesRead,
+          error: { code: 'BW_PARSE_CSV', message },
+        };
         return;
       }
       columns = header.columns;
@@ -214,43 +253,23 @@ async function* toRecords(
     }
     if (item.record.length !== columns.length) {
       const message = `Expected ${columns.length} fields (as in the header), got ${item.record.length}`;
-      yield { position, raw, bytesRead, error: { code: 'BW_PARSE_CSV', message } };
+      yield {
+        position,
+        raw: wholeLines(position, lastLine, raw),
+        bytesRead,
+        error: { code: 'BW_PARSE_CSV', message },
+      };
       continue;
     }
     const row = toObject(columns, item.record);
     if ('problem' in row)
-      yield { position, raw, bytesRead, error: { code: 'BW_CSV_TYPE', message: row.problem } };
+      yield {
+        position,
+        raw: wholeLines(position, lastLine, raw),
+        bytesRead,
+        error: { code: 'BW_CSV_TYPE', message: row.problem },
+      };
     else yield { position, raw, bytesRead, value: row.value };
   }
   yield* release();
-}
-
-/** csv-parse's raw text can carry the breaks of skipped empty lines before it and its own after. */
-function trimBreaks(raw: string): string {
-  let start = 0;
-  let end = raw.length;
-  while (start < end && isBreak(raw.charCodeAt(start))) start++;
-  while (end > start && isBreak(raw.charCodeAt(end - 1))) end--;
-  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
-}
-
-function isBreak(code: number): boolean {
-  return code === 0x0a || code === 0x0d;
-}
-
-/** Line breaks inside a record (in quoted fields), a CRLF counting once. */
-function countBreaks(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x0a) count++;
-    else if (code === 0x0d && text.charCodeAt(i + 1) !== 0x0a) count++;
-  }
-  return count;
-}
-
-function countCrlf(text: string): number {
-  let count = 0;
-  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) count++;
-  return count;
 }

@@ -7,6 +7,7 @@ import type { TextInput } from './byte-chunks.js';
 import { type CsvOptions, readCsv } from './csv.js';
 import { type JsonArrayOptions, readJsonArray } from './json-array.js';
 import { type NdjsonOptions, readNdjson } from './ndjson.js';
+import { ownSource } from './own-source.js';
 
 export type SourceFormat = 'ndjson' | 'csv' | 'json';
 
@@ -28,11 +29,11 @@ const FORMATS: readonly string[] = ['ndjson', 'csv', 'json'];
 export function openSource(input: TextInput, options: OpenSourceOptions = {}): AsyncGenerator<SourceRecord> {
   switch (sourceFormat(input, options.format)) {
     case 'ndjson':
-      return readNdjson(input, options);
+      return ownSource(readNdjson(input, options));
     case 'csv':
-      return readCsv(input, options);
+      return ownSource(readCsv(input, options));
     case 'json':
-      return readJsonArray(input, options);
+      return ownSource(readJsonArray(input, options));
   }
 }
 
