@@ -27,7 +27,22 @@ export type ChildId =
   | 'bulkwright-cli'
   | 'bulkwright-cli-c1'
   | 'bulkwright-cli-tsx'
+  | ShareId
   | 'plain-loop';
+
+/** The compiled CLI as 1, 2 or 4 shares (`--workers`), writing or `--dry-run` (parse and validate only). */
+export type ShareId =
+  | 'bulkwright-cli-w2'
+  | 'bulkwright-cli-w4'
+  | 'bulkwright-cli-dry'
+  | 'bulkwright-cli-dry-w2'
+  | 'bulkwright-cli-dry-w4';
+
+/** The extra CLI arguments of a share variant. */
+function shareArgs(id: ChildId): string[] {
+  const workers = /-w(\d)$/.exec(id)?.[1];
+  return [...(id.includes('-dry') ? ['--dry-run'] : []), ...(workers ? ['--workers', workers] : [])];
+}
 
 /** MONGOIMPORT_BIN, then mongoimport on PATH, then .cache/bin/mongoimport (a local build). */
 export function findMongoimport(): string | undefined {
@@ -44,10 +59,12 @@ export function mongoimportVersion(bin: string): string {
   return (out.stdout || out.stderr).split('\n').slice(0, 3).join('; ').trim();
 }
 
-export const DIST_DIR = join(root, '.cache', 'bench-dist');
+// In this checkout's node_modules, not in .cache: .cache may be a symlink shared by several
+// checkouts, and two benchmarks running at once must never run each other's CLI.
+export const DIST_DIR = join(root, 'node_modules', '.cache', 'bench-dist');
 
 /**
- * Compiles src/ into .cache/bench-dist (not dist/, which belongs to `npm run build`), so the CLI
+ * Compiles src/ into node_modules/.cache/bench-dist (not dist/, which belongs to `npm run build`), so the CLI
  * runs as users run it: plain JavaScript, no loader. Returns the entry point, or a reason.
  */
 export function buildCli(): { main: string } | { error: string } {
@@ -100,6 +117,11 @@ export function childCommand(
         ],
       };
     case 'bulkwright-cli':
+    case 'bulkwright-cli-w2':
+    case 'bulkwright-cli-w4':
+    case 'bulkwright-cli-dry':
+    case 'bulkwright-cli-dry-w2':
+    case 'bulkwright-cli-dry-w4':
     case 'bulkwright-cli-c1':
     case 'bulkwright-cli-tsx': {
       // The CLI at its shipped defaults (batches of 1,000, 2 in flight); the -c1 row: one at a time.
@@ -118,6 +140,7 @@ export function childCommand(
         ...(id === 'bulkwright-cli-c1' ? ['--concurrency', '1'] : []),
         '--quiet',
         '--json',
+        ...shareArgs(id),
       ];
       return id !== 'bulkwright-cli-tsx'
         ? { command: process.execPath, args: [env.cliMain!, ...cliArgs] }

@@ -318,7 +318,7 @@ function renderMarkdown(
     '- † Child processes (mongoimport, the bulkwright CLI, the plain loop) are measured whole by GNU time ' +
       '(rusage: user + system CPU, max RSS): their CPU and wall include process start-up (below), which the ' +
       'in-process rows do not.',
-    '- The bulkwright CLI runs compiled (tsc into `.cache/bench-dist`), as users run the published package; the ' +
+    '- The bulkwright CLI runs compiled (tsc into `node_modules/.cache/bench-dist`), as users run the published package; the ' +
       '`(tsx)` row shows what running it from source under tsx costs. The plain loop (`bench/plain-loop.mjs`: ' +
       'readline, `JSON.parse`, `insertMany` per 1,000, one batch at a time) is the memory baseline of a streaming ' +
       'import that keeps nothing.',
@@ -347,7 +347,7 @@ function renderMarkdown(
       s.impl === 'mongoimport-j1'
         ? 'mongoimport --version'
         : s.impl === 'bulkwright-cli'
-          ? 'node .cache/bench-dist/cli/main.js --version'
+          ? 'node node_modules/.cache/bench-dist/cli/main.js --version'
           : 'node --import tsx src/cli/main.ts --version';
     p(`| \`${what}\` | ${f0(s.wallMs)} | ${f0(s.cpuMs)} | ${f0((s.peakRssBytes ?? 0) / 2 ** 20)} |`);
   }

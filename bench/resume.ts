@@ -66,7 +66,8 @@ export async function runResumeTrials(scenario: Scenario, run: number, ctx: Resu
     timeoutMs: 60 * 60_000,
   });
   const summary = lastJsonLine<CliSummary>(resumed.stdout);
-  const from = summary?.resumedFrom ?? 0;
+  // The CLI's positions in NDJSON are byte positions (line offset + 1): the record count at or below.
+  const from = summary?.resumedFrom ? await recordsThrough(ctx.file, summary.resumedFrom) : 0;
   const remainder = scenario.count - from;
   const after = await stored();
   const resumedTrial: Trial = {
@@ -152,4 +153,14 @@ async function copyLinesAfter(from: string, to: string, skip: number): Promise<v
   }
   out.end();
   await finished(out);
+}
+
+/** How many lines (records: the generated files have no blank lines) start at or before byte `position - 1`. */
+async function recordsThrough(file: string, position: number): Promise<number> {
+  let lines = 1;
+  if (position <= 1) return lines;
+  for await (const chunk of createReadStream(file, { end: position - 2 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+  }
+  return lines;
 }

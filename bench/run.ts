@@ -112,6 +112,7 @@ async function main(): Promise<void> {
             trial.ok &&
             trial.stored !== undefined &&
             scenario.task !== 'mixed' &&
+            !impl.includes('-dry') &&
             trial.stored !== trial.n
           ) {
             trial.ok = false;
@@ -137,7 +138,8 @@ async function main(): Promise<void> {
       tools: {
         node: process.version,
         mongoimport: mongoimport ? mongoimportVersion(mongoimport) : 'not available',
-        bulkwrightCli: 'main' in cli ? 'compiled with tsc into .cache/bench-dist' : 'not available',
+        bulkwrightCli:
+          'main' in cli ? 'compiled with tsc into node_modules/.cache/bench-dist' : 'not available',
         childUsage: usageMethod() === 'time' ? 'GNU time rusage' : '/proc polling (approximate)',
       },
       unavailable,

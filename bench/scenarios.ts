@@ -41,6 +41,11 @@ export const LABELS: Record<ImplId, string> = {
   'bulkwright-cli': 'bulkwright CLI',
   'bulkwright-cli-c1': 'bulkwright CLI --concurrency 1',
   'bulkwright-cli-tsx': 'bulkwright CLI (tsx)',
+  'bulkwright-cli-w2': 'bulkwright CLI --workers 2',
+  'bulkwright-cli-w4': 'bulkwright CLI --workers 4',
+  'bulkwright-cli-dry': 'bulkwright CLI --dry-run',
+  'bulkwright-cli-dry-w2': 'bulkwright CLI --dry-run --workers 2',
+  'bulkwright-cli-dry-w4': 'bulkwright CLI --dry-run --workers 4',
   'plain-loop': 'plain Node loop',
   'bulkwright-cli-resumed': 'CLI, resumed after a kill',
   'bulkwright-cli-remainder': 'CLI, fresh import of the remainder',
@@ -150,6 +155,38 @@ export function scenarios(quick: boolean): Scenario[] {
         'empty collection, run right after it (it needs the resumed run’s checkpoint position).',
     },
   ];
+  // Shares (issue 15): one file as 1, 2 and 4 processes. Writing into the local server, the server
+  // and the children share this machine's cores; the dry run (parse and validate only) is bound by
+  // the client, where shares should scale with cores. CPU is the sum over the children (GNU time
+  // counts reaped descendants); peak RSS is the largest single process's.
+  const shares = quick ? 20_000 : 300_000;
+  list.push(
+    {
+      id: `shares-write-${label(shares)}`,
+      title: `One NDJSON file of ${shares.toLocaleString('en')} records as 1, 2 and 4 shares (--workers), written to the local server`,
+      task: 'stream',
+      kind: 'medium',
+      count: shares,
+      impls: ['bulkwright-cli', 'bulkwright-cli-w2', 'bulkwright-cli-w4'],
+      baseline: 'bulkwright-cli',
+      note:
+        'No gain is expected here: the server (FerretDB) runs on the same 2 cores as the shares, so more client ' +
+        'processes take CPU from the server. CPU is summed over the worker processes (GNU time counts reaped ' +
+        'descendants); peak RSS is the largest single process, not the sum.',
+    },
+    {
+      id: `shares-dry-${label(shares)}`,
+      title: `The same file, --dry-run (parse and validate, no writes) as 1, 2 and 4 shares: client-bound`,
+      task: 'stream',
+      kind: 'medium',
+      count: shares,
+      impls: ['bulkwright-cli-dry', 'bulkwright-cli-dry-w2', 'bulkwright-cli-dry-w4'],
+      baseline: 'bulkwright-cli-dry',
+      note:
+        'Client-bound: parsing and validating medium (~2 KB, nested) records, nothing written. Shares should scale ' +
+        'with cores up to 2 here (4 shares on 2 cores cannot beat 2).',
+    },
+  );
   if (stream[0] !== undefined) list.splice(3, 0, smallStream(stream[0]));
   return list;
 }

@@ -16,6 +16,7 @@ import {
   type RawImportExtras,
 } from './import-extras.js';
 import { REDACTED, redactUri } from './redact.js';
+import { checkShares, type Shares } from './shares-args.js';
 
 export type { SourceFormat };
 
@@ -58,6 +59,8 @@ export interface ImportCommand extends ImportExtras {
   readonly json: boolean;
   /** Milliseconds between two plain progress lines (0: one line per batch). */
   readonly progressIntervalMs: number;
+  /** `--partition i/n` or `--workers n` (see shares-args.ts). */
+  readonly shares: Shares;
 }
 
 export interface ExportCommand {
@@ -126,6 +129,8 @@ interface RawImportOptions extends RawImportExtras {
   quiet?: boolean;
   json?: boolean;
   progressInterval?: string;
+  partition?: string;
+  workers?: string;
 }
 
 interface RawExportOptions {
@@ -164,7 +169,11 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     .version(version(), '-V, --version')
     .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} })
     .exitOverride()
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      '\n  status <file>  checkpoints of a (split) import, share by share: bulkwright status --help',
+    );
 
   const importCommand = program
     .command('import')
@@ -211,6 +220,8 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
       `seconds between progress lines when not on a terminal (0: every batch)`,
       String(DEFAULT_PROGRESS_INTERVAL_SECONDS),
     )
+    .option('--partition <i/n>', 'import only share i of n (0 <= i < n): see docs/scale-out.md')
+    .option('--workers <n>', 'import as n shares in n child processes')
     .action((file: string, options: RawImportOptions) => onParsed({ name: 'import', file, options }));
   addImportExtras(importCommand);
 
@@ -339,6 +350,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
     problems.push('--resume: expected a run that writes, received --dry-run');
   }
   const interval = check(() => seconds('--progress-interval', raw.progressInterval));
+  const shares = checkShares(raw, checkpoint, problems);
 
   if (problems.length > 0) throw new UsageError(problems);
   return {
@@ -366,6 +378,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
     quiet: raw.quiet === true,
     json: raw.json === true,
     progressIntervalMs: Math.round((interval ?? DEFAULT_PROGRESS_INTERVAL_SECONDS) * 1000),
+    shares,
   };
 }
 
@@ -413,7 +426,7 @@ function fail(option: string, expected: string, value: string | undefined): neve
   throw new OptionError(`${option}: expected ${expected}, received ${received(value)}`);
 }
 
-function checkUri(value: string | undefined, env: NodeJS.ProcessEnv): string {
+export function checkUri(value: string | undefined, env: NodeJS.ProcessEnv): string {
   const fromEnv = value === undefined;
   const uri = value ?? env.MONGODB_URI;
   const source = fromEnv ? 'MONGODB_URI' : '--uri';
@@ -431,7 +444,7 @@ function checkUri(value: string | undefined, env: NodeJS.ProcessEnv): string {
 }
 
 /** The server's rules for database names (the strictest platform's, so a name works everywhere). */
-function checkDbName(value: string | undefined): string {
+export function checkDbName(value: string | undefined): string {
   if (value === undefined || value === '') fail('--db', 'a database name', value);
   if (/[/\\. "$*<>:|?\0]/.test(value)) {
     fail('--db', 'a database name without any of / \\ . space " $ * < > : | ?', value);
@@ -440,7 +453,7 @@ function checkDbName(value: string | undefined): string {
   return value;
 }
 
-function checkCollectionName(value: string | undefined, hint?: string): string {
+export function checkCollectionName(value: string | undefined, hint?: string): string {
   if (value === undefined || value === '') {
     fail('--collection', hint ? `a collection name (${hint})` : 'a collection name', value);
   }

@@ -6,27 +6,33 @@
  */
 import { constants } from 'node:fs';
 import { access, rm, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { looseModel } from '../model/define-model.js';
-import { collectionCheckpoint, fileCheckpoint } from '../stream/checkpoint.js';
 import { deadLetterFile } from '../stream/dead-letter.js';
 import { forgetLettersAfter } from '../stream/dead-letter-resume.js';
 import { exportNdjson } from '../stream/export.js';
-import { openSource, sourceSize } from '../stream/sources/open-source.js';
 import { streamInsert } from '../stream/stream-insert.js';
-import type { CheckpointStore, DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
+import type { DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
+import { alreadyFinished } from './already-finished.js';
 import { type ExportCommand, type ImportCommand, parseCli, UsageError } from './args.js';
+import { importIdOf, setupShare } from './import-share.js';
 import { bindModel, loadModel, ModelLoadError } from './load-model.js';
 import { createProgress, formatBytes, formatCount, progressMode } from './progress.js';
 import { createRedactor, type Redactor, secretsOf } from './redact.js';
+import { runStatus } from './status.js';
 import { exitCodeOf, type SummaryContext, summaryJson, summaryText } from './summary.js';
+import { isWorker, sendToParent, workerProgress } from './worker-channel.js';
+import { runWorkers } from './workers.js';
 
 const EXIT_OK = 0;
 const EXIT_FATAL = 2;
 
 /** A failure that ends the run with exit code 2 and one clear message. */
 class FatalError extends Error {}
+const fatal = (error: unknown): never => {
+  throw new FatalError(messageOf(error));
+};
 
 interface Output {
   readonly redact: Redactor;
@@ -55,6 +61,7 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => output.err(`bulkwright: warning: ${warning.name}: ${warning.message}`));
 
+  if (argv[0] === 'status') return runStatus(argv.slice(1), env, output);
   let command: ReturnType<typeof parseCli>;
   try {
     command = parseCli(argv, env);
@@ -72,6 +79,7 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
       return command.code;
     }
     if (command.command === 'export') return await runExport(command, output);
+    if (command.shares.workers !== undefined) return await runWorkers(command, argv, output);
     return await runImport(command, output);
   } catch (error) {
     // A model that does not load is the user's to fix, like a bad option: its own message, exit 2.
@@ -212,41 +220,27 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       }
     }
 
-    const totalBytes = await sourceSize(file).catch(() => undefined);
-    const source = openSource(file, {
-      format: command.format,
-      ...(command.delimiter !== undefined ? { delimiter: command.delimiter } : {}),
-      ...(command.columns !== undefined ? { columns: command.columns } : {}),
-      ...(command.types !== undefined ? { types: command.types } : {}),
-      ...(command.timeZone !== undefined ? { timeZone: command.timeZone } : {}),
-      columnsHaveTypes: command.columnsHaveTypes,
-      ignoreBlanks: command.ignoreBlanks,
-      ...(loaded ? { schema: model.schema } : {}),
-    });
-    const deadLetterPath =
-      command.deadLetter !== undefined
-        ? resolve(command.deadLetter)
-        : command.dryRun
-          ? undefined
-          : resolve(`${basename(file)}.rejected.ndjson`);
+    const share = await setupShare(command, file, db, collection, loaded ? model.schema : undefined);
+    const { totalBytes, checkpoint, deadLetterPath } = share;
     if (deadLetterPath === file)
       throw new FatalError(`--dead-letter: expected another file than the input, received ${file}`);
     const deadLetter = deadLetterPath
       ? lazyDeadLetter(deadLetterPath, output.redact, { append: command.resume })
       : undefined;
-    const checkpointKey = `${file}|${command.db}.${collection}`;
-    let checkpoint: CheckpointStore | undefined;
-    if (command.checkpoint.kind === 'file') checkpoint = fileCheckpoint(resolve(command.checkpoint.path));
-    else if (command.checkpoint.kind === 'collection')
-      checkpoint = collectionCheckpoint(db, { id: checkpointKey, timeoutMs: command.batchTimeoutMs });
+    const checkpointKey = importIdOf(file, command.db, collection);
+    const before = await share.shareStore?.begin(command.resume).catch((e: unknown) => fatal(e));
+    if (before?.finished) return alreadyFinished(command, before, output);
+    const source = share.open(before && before.position > 0 ? before.position : undefined);
 
-    const progress = createProgress({
-      mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
-      stream: process.stderr,
-      ...(totalBytes !== undefined ? { totalBytes } : {}),
-      intervalMs: command.progressIntervalMs,
-      redact: output.redact,
-    });
+    const progress = isWorker()
+      ? workerProgress(process.stderr, output.redact)
+      : createProgress({
+          mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
+          stream: process.stderr,
+          ...(totalBytes !== undefined ? { totalBytes } : {}),
+          intervalMs: command.progressIntervalMs,
+          redact: output.redact,
+        });
     note = (message) => progress.note(message);
 
     const run = streamInsert(model, source, {
@@ -294,6 +288,12 @@ async function runImport(command: ImportCommand, output: Output): Promise<number
       checkpointed: checkpoint !== undefined,
       resumeRequested: command.resume,
     };
+    if (isWorker())
+      sendToParent({
+        type: 'report',
+        report,
+        ...(context.deadLetterFile ? { deadLetterFile: context.deadLetterFile } : {}),
+      });
     output.out(command.json ? summaryJson(report, context) : summaryText(report, context));
     return interrupted ? (interrupt.code() ?? 130) : exitCodeOf(report, false);
   } finally {

@@ -67,7 +67,7 @@ export function summaryText(report: StreamReport, context: SummaryContext): stri
   } else {
     const resumed =
       report.resumedFrom !== undefined
-        ? `  (resumed after record ${formatCount(report.resumedFrom)})`
+        ? `  (resumed after position ${formatCount(report.resumedFrom)})`
         : context.resumeRequested
           ? '  (no checkpoint to resume from: started at the beginning)'
           : '';

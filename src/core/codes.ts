@@ -53,6 +53,12 @@ export const ErrorCode = {
   StreamAborted: 'BW_STREAM_ABORTED',
   /** A checkpoint store holds something that is not a checkpoint: resuming would guess. */
   CheckpointCorrupt: 'BW_CHECKPOINT_CORRUPT',
+  /** A resumed import's checkpoint was written by an earlier bulkwright (positions were line numbers). */
+  CheckpointFormat: 'BW_CHECKPOINT_FORMAT',
+  /** A resumed import was split into a different number of shares before. */
+  PartitionChanged: 'BW_PARTITION_CHANGED',
+  /** A CSV record spans several lines in a file split into shares by byte range. */
+  PartitionMultilineCsv: 'BW_PARTITION_MULTILINE_CSV',
   /** `rollback` of a migration that kept no backup (or was rolled back already). */
   NoBackup: 'BW_NO_BACKUP',
   /** A dead letter was written to a sink after it was closed. */

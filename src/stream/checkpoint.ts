@@ -17,9 +17,19 @@ import type { CheckpointStore } from './types.js';
 interface CheckpointFile {
   readonly position: number;
   readonly updatedAt: string;
+  readonly unit?: string;
 }
 
-export function fileCheckpoint(path: string): CheckpointStore {
+export interface FileCheckpointOptions {
+  /**
+   * What positions count (e.g. `'bytes'`), written into the file; a file with another unit (or
+   * none, as earlier versions wrote) is refused on load rather than misread.
+   */
+  readonly unit?: string;
+}
+
+export function fileCheckpoint(path: string, options: FileCheckpointOptions = {}): CheckpointStore {
+  const { unit } = options;
   if (typeof path !== 'string' || path === '') throw optionError('path', 'a non-empty file path', path);
   // Saves run one after another, so a slow older save can never land after a newer one.
   let queue: Promise<void> = Promise.resolve();
@@ -48,13 +58,22 @@ export function fileCheckpoint(path: string): CheckpointStore {
           `Checkpoint file ${path} does not hold a checkpoint; delete it to start from the beginning`,
         );
       }
+      if (parsed.unit !== unit) {
+        throw new BulkwrightError(
+          ErrorCode.CheckpointFormat,
+          `Checkpoint file ${path} counts positions in ${parsed.unit ?? 'lines or records'}, this run in ${unit ?? 'lines or records'} (written by another version or for another input?); delete it to start from the beginning`,
+        );
+      }
       return parsed.position;
     },
     async save(position) {
       checkPosition(position);
-      return serial(() =>
-        writeAtomically(path, `${JSON.stringify({ position, updatedAt: new Date().toISOString() })}\n`),
-      );
+      const text = JSON.stringify({
+        position,
+        updatedAt: new Date().toISOString(),
+        ...(unit ? { unit } : {}),
+      });
+      return serial(() => writeAtomically(path, `${text}\n`));
     },
     clear() {
       return serial(() => rm(path, { force: true }));

@@ -1,5 +1,5 @@
 /**
- * Where rejected records go. The file sink writes NDJSON, one `{position, reason, record}` per line,
+ * Where rejected records go. The file sink writes NDJSON, one `{position, line?, reason, record}` per line,
  * as relaxed Extended JSON: ObjectIds and dates in `record` come out as `{"$oid": …}` and
  * `{"$date": …}`, which `readNdjson` reads back as ObjectId and Date, so a fixed dead-letter file
  * can be re-imported. `record` is the raw text when the source had one (an NDJSON line, a CSV row).
@@ -111,17 +111,21 @@ export function combineSinks(...sinks: DeadLetterSink[]): ClosableDeadLetterSink
 
 /** One dead letter as its NDJSON line, newline included. Never throws: a record EJSON cannot encode is kept as text. */
 export function deadLetterLine(letter: DeadLetter): string {
-  const { position, reason, record } = letter;
+  const { reason, record } = letter;
+  const position =
+    letter.line !== undefined
+      ? { position: letter.position, line: letter.line }
+      : { position: letter.position };
   try {
-    return `${BSON.EJSON.stringify({ position, reason, record }, { relaxed: true })}\n`;
+    return `${BSON.EJSON.stringify({ ...position, reason, record }, { relaxed: true })}\n`;
   } catch (error) {
     const unserializable = (error as Error).message;
     const text = inspect(record, { depth: 6, breakLength: Number.POSITIVE_INFINITY });
     try {
-      return `${BSON.EJSON.stringify({ position, reason, record: text, unserializable }, { relaxed: true })}\n`;
+      return `${BSON.EJSON.stringify({ ...position, reason, record: text, unserializable }, { relaxed: true })}\n`;
     } catch {
       const { kind, code, message } = reason;
-      return `${JSON.stringify({ position, reason: { kind, code, message }, record: text, unserializable })}\n`;
+      return `${JSON.stringify({ ...position, reason: { kind, code, message }, record: text, unserializable })}\n`;
     }
   }
 }

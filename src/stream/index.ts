@@ -1,6 +1,11 @@
 /** The streaming layer's public surface: sources, dead-letter sinks, checkpoints, export. */
 
-export { type CollectionCheckpointOptions, collectionCheckpoint, fileCheckpoint } from './checkpoint.js';
+export {
+  type CollectionCheckpointOptions,
+  collectionCheckpoint,
+  type FileCheckpointOptions,
+  fileCheckpoint,
+} from './checkpoint.js';
 export {
   type ClosableDeadLetterSink,
   combineSinks,
@@ -15,6 +20,14 @@ export {
   exportDocuments,
   exportNdjson,
 } from './export.js';
+export { checkPartition, filesOfShare, type Partition, parsePartition, shareRange } from './partition.js';
+export {
+  type ShareCheckpoint,
+  type ShareCheckpointOptions,
+  type ShareCheckpointStore,
+  shareCheckpoint,
+  shareCheckpoints,
+} from './share-checkpoint.js';
 export type { TextInput } from './sources/byte-chunks.js';
 export { type CsvColumnType, type CsvOptions, readCsv } from './sources/csv.js';
 export type { EjsonMode } from './sources/ejson.js';
@@ -28,7 +41,10 @@ export {
   sourceFormat,
   sourceSize,
 } from './sources/open-source.js';
+export { shareRecords } from './sources/share-source.js';
+export { readTextShare, type TextShare, textShare } from './sources/text-share.js';
 export type {
+  CheckpointProgress,
   CheckpointStore,
   DeadLetter,
   DeadLetterSink,

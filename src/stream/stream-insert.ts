@@ -4,7 +4,6 @@
  * rejected records to a dead-letter sink, and moves a checkpoint over what is acknowledged.
  * An async generator: it yields progress per acknowledged batch and returns the final report.
  */
-import type { Readable } from 'node:stream';
 import type { Collection, Document } from 'mongodb';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
@@ -19,9 +18,7 @@ import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
 import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
-import { fromIterable } from './sources/from-iterable.js';
-import { openSource } from './sources/open-source.js';
-import { isOwnSource } from './sources/own-source.js';
+import { type StreamSource, streamRecords } from './sources/stream-source.js';
 import { stopEarly } from './stop-early.js';
 import {
   type ResolvedStreamOptions,
@@ -31,11 +28,12 @@ import {
 import type { DeadLetter, SourceRecord, StreamProgress, StreamReport } from './types.js';
 import { Watermark } from './watermark.js';
 
-export type StreamSource = string | Iterable<unknown> | AsyncIterable<unknown> | Readable;
+export type { StreamSource };
 
 /** One record on its way: what was read, and the op it became or why it was rejected. */
 interface Item {
   readonly position: number;
+  readonly line?: number | undefined;
   readonly record: unknown;
   readonly op?: PlannedOp;
   readonly derivedId?: boolean;
@@ -61,7 +59,7 @@ export async function* streamInsert(
   const o = resolveStreamOptions(options);
   const collection = model.collection() as Collection<Document>;
   const limits = await serverLimits(model.db!);
-  const records = toRecords(source, options);
+  const records = streamRecords(source, options);
   const resumedFrom = options.resume ? await options.checkpoint!.load() : undefined;
   const from = resumedFrom ?? 0;
   if (options.resume) await options.deadLetter?.resume?.(from);
@@ -115,8 +113,11 @@ export async function* streamInsert(
     if (!force && performance.now() - savedAt < o.checkpointEveryMs) return;
     savedPosition = watermark.value;
     savedAt = performance.now();
-    await options.checkpoint.save(savedPosition);
+    await options.checkpoint.save(savedPosition, checkpointProgress());
   };
+
+  // Counts of the acknowledged prefix only: a resume replays what lies past it and counts it again.
+  const checkpointProgress = () => watermark.counts;
 
   const replayed = replayDetector(collection);
   const inFlight = new Set<Promise<void>>();
@@ -142,10 +143,14 @@ export async function* streamInsert(
     while (completed.length > 0) {
       const result = completed.shift()!;
       try {
+        const before = { written: n.inserted + n.upserted + n.matched, rejected: n.rejected };
         await settle(result);
         // A batch whose dead letters could not be written is not acknowledged: the checkpoint stays.
         if (fatal) continue;
-        watermark.complete(result.sequence, result.items.at(-1)!.position);
+        watermark.complete(result.sequence, result.items.at(-1)!.position, {
+          written: n.inserted + n.upserted + n.matched - before.written,
+          rejected: n.rejected - before.rejected,
+        });
         await saveCheckpoint(false);
       } catch (error) {
         // A dead-letter sink or checkpoint that fails stops the run the orderly way: batches in
@@ -199,7 +204,12 @@ export async function* streamInsert(
       }
       n.rejected++;
       rejectedByKind[reason.kind] = (rejectedByKind[reason.kind] ?? 0) + 1;
-      await options.deadLetter?.write({ position: item.position, record: item.record, reason });
+      await options.deadLetter?.write({
+        position: item.position,
+        ...(item.line !== undefined ? { line: item.line } : {}),
+        record: item.record,
+        reason,
+      });
       if (o.ordered) stoppedAt ??= item.position;
     }
   }
@@ -275,7 +285,7 @@ export async function* streamInsert(
     });
   }
   if (fatal) throw fatal;
-  if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear();
+  if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear(checkpointProgress());
 
   const durationMs = performance.now() - started;
   const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
@@ -303,25 +313,22 @@ export async function* streamInsert(
   };
 }
 
-function toRecords(source: StreamSource, options: StreamInsertOptions): AsyncIterable<SourceRecord> {
-  if (typeof source === 'string') return openSource(source, options.format ? { format: options.format } : {});
-  if (options.records && isOwnSource(source)) return source;
-  return fromIterable(source as Iterable<unknown> | AsyncIterable<unknown>, {
-    records: options.records ?? false,
-  });
-}
-
 function toItem(ctx: RecordOpContext, record: SourceRecord, filter: StreamInsertOptions['filter']): Item {
   const shown = record.raw ?? record.value;
   if (record.error) {
-    return { position: record.position, record: shown, rejection: { kind: 'parse', ...record.error } };
+    const { position, line } = record;
+    return { position, line, record: shown, rejection: { kind: 'parse', ...record.error } };
   }
   if (filter && !filter(record.value, record.position))
     return { position: record.position, record: shown, skipped: true };
   const planned = recordOp(ctx, record.value, record.position);
-  if (!planned.ok) return { position: record.position, record: shown, rejection: reasonOf(planned.failure) };
+  if (!planned.ok) {
+    const { position, line } = record;
+    return { position, line, record: shown, rejection: reasonOf(planned.failure) };
+  }
   return {
     position: record.position,
+    line: record.line,
     record: shown,
     op: { index: record.position, op: planned.value.op },
     derivedId: planned.value.derivedId,

@@ -9,6 +9,7 @@ import {
   resolveRetry,
 } from '../plan/options.js';
 import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
+import { checkPartition, type Partition } from './partition.js';
 import type { SourceFormat } from './sources/open-source.js';
 import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
 
@@ -64,6 +65,12 @@ export interface StreamInsertOptions extends ThrottleOptions {
   readonly filter?: (value: unknown, position: number) => boolean;
   /** With a file path source: its format, when the extension does not say. */
   readonly format?: SourceFormat;
+  /**
+   * Import only this share of the source (see docs/scale-out.md). An NDJSON/CSV file path splits by
+   * byte range and its positions become byte positions (offset of the line + 1), the same in every
+   * share and in `{ index: 0, count: 1 }`; other sources split by record number modulo `count`.
+   */
+  readonly partition?: Partition;
   /** The source yields `SourceRecord`s already (as the readers in `sources/` do). */
   readonly records?: boolean;
 }
@@ -108,6 +115,7 @@ const streamOptionNames: Readonly<Record<keyof StreamInsertOptions, true>> = {
   maxOpsPerSecond: true,
   pauseMs: true,
   batchTimeoutMs: true,
+  partition: true,
 };
 
 export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOptions {
@@ -131,6 +139,7 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   checkInteger(o.batchBytes, 'batchBytes', 1);
   checkInteger(o.concurrency, 'concurrency', 1, 64);
   checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
+  if (o.partition !== undefined) checkPartition(o.partition);
   checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
   checkThrottle(o);
   if (o.resume && !o.checkpoint)

@@ -9,6 +9,11 @@ import type { FailureKind, ValidationIssue } from '../report/failure.js';
 export interface SourceRecord {
   /** 1-based position in the source: the line number for NDJSON and CSV, the element number otherwise. */
   readonly position: number;
+  /**
+   * The line number, when `position` is a byte position (a file read by share, see `partition`)
+   * and the line is known without reading the file's prefix.
+   */
+  readonly line?: number;
   /** The record's text as read (NDJSON line, CSV line); absent for in-memory sources. */
   readonly raw?: string;
   /** The parsed record. */
@@ -24,6 +29,8 @@ export type RejectionKind = FailureKind | 'parse';
 
 export interface DeadLetter {
   readonly position: number;
+  /** The line number, when `position` is a byte position and the line is known. */
+  readonly line?: number;
   /** The record as read: its raw text when the source had one, else the value. */
   readonly record: unknown;
   readonly reason: {
@@ -53,9 +60,16 @@ export interface DeadLetterSink {
  */
 export interface CheckpointStore {
   load(): Promise<number | undefined>;
-  save(position: number): Promise<void>;
-  /** Called when a run completes, so the next run starts from the beginning. */
-  clear(): Promise<void>;
+  /** `progress`: what this run has counted so far, for stores that show it (`bulkwright status`). */
+  save(position: number, progress?: CheckpointProgress): Promise<void>;
+  /** Called when a run completes, so the next run starts from the beginning (or marks it finished). */
+  clear(progress?: CheckpointProgress): Promise<void>;
+}
+
+/** Counts of the run so far, handed to the checkpoint store with each save. */
+export interface CheckpointProgress {
+  readonly written: number;
+  readonly rejected: number;
 }
 
 export type StreamMode = 'insert' | 'upsert' | 'merge' | 'delete';

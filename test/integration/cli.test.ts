@@ -119,11 +119,14 @@ describe('bulkwright import', () => {
     const letters = (await readFile(deadLetterFile, 'utf8'))
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { position: number; record: unknown; reason: { kind: string } });
+      .map(
+        (line) =>
+          JSON.parse(line) as { position: number; line: number; record: unknown; reason: { kind: string } },
+      );
     // Lines 2 and 12 share an _id and sit in batches that run concurrently: either may land first.
-    const duplicate = letters.find((l) => l.reason.kind === 'duplicateKey')?.position;
+    const duplicate = letters.find((l) => l.reason.kind === 'duplicateKey')?.line;
     expect([2, 12]).toContain(duplicate);
-    expect(letters.map((l) => [l.position, l.reason.kind]).sort(([a], [b]) => Number(a) - Number(b))).toEqual(
+    expect(letters.map((l) => [l.line, l.reason.kind]).sort(([a], [b]) => Number(a) - Number(b))).toEqual(
       [
         [3, 'parse'],
         [6, 'parse'],
@@ -131,7 +134,19 @@ describe('bulkwright import', () => {
         [duplicate, 'duplicateKey'],
       ].sort(([a], [b]) => Number(a) - Number(b)),
     );
-    expect(letters.find((l) => l.position === 3)?.record).toBe(BAD_ROWS[3]);
+    expect(letters.find((l) => l.line === 3)?.record).toBe(BAD_ROWS[3]);
+    // The CLI counts positions in bytes (the same in every share of a split import): a letter's
+    // position is the byte offset of its line, plus 1.
+    const text = await readFile(file);
+    for (const l of letters) {
+      const offset =
+        text
+          .toString('utf8')
+          .split('\n')
+          .slice(0, l.line - 1)
+          .join('\n').length + (l.line > 1 ? 1 : 0);
+      expect(l.position).toBe(offset + 1);
+    }
 
     // Not a terminal: plain progress lines, no bar, no escape codes.
     expect(run.stderr).toMatch(/^progress: read \d+/m);

@@ -40,6 +40,7 @@ describe('import options', () => {
       quiet: false,
       json: false,
       progressIntervalMs: 5000,
+      shares: { partition: { index: 0, count: 1 } },
       columnsHaveTypes: false,
       ignoreBlanks: false,
       batchTimeoutMs: 60_000,

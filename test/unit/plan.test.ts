@@ -110,6 +110,14 @@ describe('Watermark', () => {
     w.complete(2, 40);
     expect(w.value).toBe(50);
   });
+
+  it('counts only the batches of the acknowledged prefix (a checkpoint must not count what a resume replays)', () => {
+    const w = new Watermark(0);
+    w.complete(1, 20, { written: 9, rejected: 1 });
+    expect(w.counts).toEqual({ written: 0, rejected: 0 });
+    w.complete(0, 10, { written: 10, rejected: 0 });
+    expect(w.counts).toEqual({ written: 19, rejected: 1 });
+  });
 });
 
 describe('positionId', () => {

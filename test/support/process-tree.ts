@@ -1,0 +1,16 @@
+/** The child processes of a process, from /proc (Linux): for tests that kill one child of the CLI. */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export function findChildren(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent pid (after "pid (comm) state").
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === parent) children.push(Number(entry));
+    } catch {}
+  }
+  return children.sort((a, b) => a - b);
+}
