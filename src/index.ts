@@ -1,3 +1,4 @@
+export { ErrorCode } from './core/codes.js';
 export type { MigrationChange } from './migrate/change.js';
 export type { DryRunSample, DryRunSummary } from './migrate/dry-run.js';
 export { type IdCheckpointStore, migrationCheckpoint } from './migrate/id-checkpoint.js';

@@ -7,18 +7,20 @@ import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Db } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { type AnyModel, isModel } from '../model/define-model.js';
+import { BulkwrightError } from '../report/errors.js';
 
 export interface ModelSpec {
   readonly specifier: string;
   readonly exportName?: string;
 }
 
-/** The model module could not be loaded or holds no usable model. */
-export class ModelLoadError extends Error {
+/** The model module could not be loaded or holds no usable model: a usage error (exit 2). */
+export class ModelLoadError extends BulkwrightError {
+  override name = 'ModelLoadError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelLoadError';
+    super(ErrorCode.ModelLoad, message, options);
   }
 }
 

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { looseModel } from '../model/define-model.js';
 import { deadLetterFile } from '../stream/dead-letter.js';
+import { forgetLettersAfter } from '../stream/dead-letter-resume.js';
 import { exportNdjson } from '../stream/export.js';
 import { streamInsert } from '../stream/stream-insert.js';
 import type { DeadLetter, DeadLetterSink, StreamReport } from '../stream/types.js';
@@ -18,7 +19,7 @@ import { type ExportCommand, type ImportCommand, parseCli, UsageError } from './
 import { runImportFiles } from './import-files.js';
 import { importIdOf, setupShare } from './import-share.js';
 import { isFileList } from './input-files.js';
-import { bindModel, loadModel } from './load-model.js';
+import { bindModel, loadModel, ModelLoadError } from './load-model.js';
 import { createProgress, formatBytes, formatCount, progressMode } from './progress.js';
 import { createRedactor, type Redactor, secretsOf } from './redact.js';
 import { runStatus } from './status.js';
@@ -85,9 +86,9 @@ async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.
     if (command.shares.workers !== undefined) return await runWorkers(command, argv, output);
     return await runImport(command, output);
   } catch (error) {
-    output.err(
-      `bulkwright: ${error instanceof FatalError ? error.message : `unexpected error: ${messageOf(error)}`}`,
-    );
+    // A model that does not load is the user's to fix, like a bad option: its own message, exit 2.
+    const usage = error instanceof FatalError || error instanceof ModelLoadError;
+    output.err(`bulkwright: ${usage ? error.message : `unexpected error: ${messageOf(error)}`}`);
     if (env.BULKWRIGHT_DEBUG && error instanceof Error && error.stack) output.err(error.stack);
     return EXIT_FATAL;
   }
@@ -158,6 +159,9 @@ function lazyDeadLetter(
         ...file,
         reason: { ...letter.reason, message: redact(letter.reason.message) },
       });
+    },
+    async resume(position: number) {
+      if (options.append && !sink) await forgetLettersAfter(path, position);
     },
     async close() {
       if (sink) await (await sink).close?.();

@@ -9,8 +9,10 @@ import {
   MongoError,
   MongoNetworkTimeoutError,
 } from 'mongodb';
+import { driverRefusal } from '../plan/driver-shape.js';
 import { DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
+import { validationFailure } from '../plan/validate.js';
 import {
   type ChunkOutcome,
   outcomeFromError,
@@ -24,6 +26,8 @@ export interface ChunkSettings {
   readonly session: ClientSession | undefined;
   readonly writeConcern: BulkWriteOptions['writeConcern'];
   readonly bypassDocumentValidation: boolean | undefined;
+  readonly comment?: unknown;
+  readonly let?: Document | undefined;
   readonly maxBsonObjectSize: number;
   /**
    * How long a batch may wait for the server's reply. Past it the driver drops the connection and
@@ -44,6 +48,8 @@ export async function runChunk(
   if (settings.writeConcern) options.writeConcern = settings.writeConcern;
   if (settings.bypassDocumentValidation !== undefined)
     options.bypassDocumentValidation = settings.bypassDocumentValidation;
+  if (settings.comment !== undefined) options.comment = settings.comment;
+  if (settings.let) options.let = settings.let;
   const timeoutMs = settings.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeoutMs);
   // The driver honours `signal` on every operation (bulkWrite's option type omits it).
@@ -78,7 +84,7 @@ export async function runChunk(
 
 /**
  * The driver refuses a whole bulk, before sending anything, when one document is over the size
- * limit or cannot be encoded. Sizing every document up front would tax every call; instead, only
+ * limit, cannot be encoded, or is an op shape it does not send. Sizing every document up front would tax every call; instead, only
  * when that happens, find the culprits, fail them at their own index, and send the rest.
  */
 async function splitOutUnsendable(
@@ -107,6 +113,9 @@ async function splitOutUnsendable(
 }
 
 function screen(planned: PlannedOp, maxBytes: number): Failure | undefined {
+  // Planning refuses these already; ops built elsewhere (a stream's records) meet them here.
+  const refused = driverRefusal(planned.op);
+  if (refused) return validationFailure(planned.index, planned.op, [refused]);
   try {
     const payload = payloadOf(planned.op);
     const size = BSON.calculateObjectSize(payload);

@@ -2,7 +2,7 @@
 import type { Db, Document, WriteConcernSettings } from 'mongodb';
 import type { AnyModel, DocOf } from '../model/define-model.js';
 import type { TypedFilter } from '../model/typed-ops.js';
-import { optionError } from '../plan/option-error.js';
+import { invalidOption, optionError } from '../plan/option-error.js';
 import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
 import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 import type { MigrationChange } from './change.js';
@@ -94,12 +94,12 @@ export function resolveMigrateOptions<M extends AnyModel, TSource>(
   if (typeof o !== 'object' || o === null) throw optionError('options', 'an object', o);
   for (const name of Object.keys(o))
     if (!known.has(name))
-      throw new TypeError(`Unknown option \`${name}\` for migrate (known: ${[...known].join(', ')})`);
+      throw invalidOption(`Unknown option \`${name}\` for migrate (known: ${[...known].join(', ')})`);
   if (typeof o.transform !== 'function') throw optionError('transform', 'a function', o.transform);
   if (o.id !== undefined && (typeof o.id !== 'string' || !/^[\w.-]+$/.test(o.id)))
     throw optionError('id', 'a non-empty string of letters, digits, _ . -', o.id);
   if (o.filter !== undefined && o.pipeline !== undefined)
-    throw new TypeError('Expected `filter` or `pipeline`, not both: put a $match stage in the pipeline');
+    throw invalidOption('Expected `filter` or `pipeline`, not both: put a $match stage in the pipeline');
   if (o.filter !== undefined && (typeof o.filter !== 'object' || o.filter === null))
     throw optionError('filter', 'a filter document', o.filter);
   if (o.pipeline !== undefined && !Array.isArray(o.pipeline))
@@ -112,10 +112,10 @@ export function resolveMigrateOptions<M extends AnyModel, TSource>(
   const backup = o.backup ?? false;
   if (typeof backup !== 'boolean') throw optionError('backup', 'a boolean', backup);
   if (backup && o.id === undefined)
-    throw new TypeError('Expected `id` with `backup: true`: it names the backup');
+    throw invalidOption('Expected `id` with `backup: true`: it names the backup');
   const wantsCheckpoint = o.checkpoint ?? o.id !== undefined;
   if (wantsCheckpoint === true && o.id === undefined)
-    throw new TypeError('Expected `id` with `checkpoint: true`: it names the checkpoint');
+    throw invalidOption('Expected `id` with `checkpoint: true`: it names the checkpoint');
   const checkpoint =
     wantsCheckpoint === true
       ? migrationCheckpoint(db, o.id!)

@@ -5,7 +5,9 @@
  * so an interrupted run resumes where it stopped. With `backup`, each page's prior state is saved
  * first; a document a crashed run had already changed is recognised there and not changed twice.
  */
+
 import type { Collection, Document, WithId } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
@@ -51,7 +53,7 @@ export interface MigrateReport<TId = unknown> extends BulkReport<TId> {
   readonly dryRun?: DryRunSummary;
 }
 
-export const transformCode = 'BW_TRANSFORM';
+export const transformCode = ErrorCode.Transform;
 const failed = Symbol('failed');
 
 export async function migrate<M extends AnyModel, TSource = WithId<DocOf<M>>>(

@@ -6,7 +6,9 @@
  * failure, unless `force`. Restored entries are marked, so running it again resumes. When every
  * entry is restored the backup and the migration's checkpoint are removed.
  */
+
 import type { Collection, Document } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
@@ -40,7 +42,7 @@ export interface RollbackReport extends BulkReport {
   readonly backupRemoved: boolean;
 }
 
-export const conflictCode = 'BW_ROLLBACK_CONFLICT';
+export const conflictCode = ErrorCode.RollbackConflict;
 
 export async function rollback(
   model: AnyModel,
@@ -55,7 +57,7 @@ export async function rollback(
     .toArray();
   if (exists.length === 0) {
     throw new BulkwrightError(
-      'BW_NO_BACKUP',
+      ErrorCode.NoBackup,
       `No backup for migration "${migrationId}" in ${db.databaseName}: it ran without \`backup: true\`, or was rolled back already`,
     );
   }

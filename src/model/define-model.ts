@@ -1,6 +1,8 @@
 import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import { z } from 'zod';
-import { describeValue, optionError } from '../plan/option-error.js';
+import { ErrorCode } from '../core/codes.js';
+import { optionError } from '../plan/option-error.js';
+import { BulkwrightError } from '../report/errors.js';
 import type { UpdateOp } from './typed-ops.js';
 
 export interface Timestamps {
@@ -125,7 +127,8 @@ function makeModel(
     idFactory: definition.idFactory,
     collection() {
       if (!db) {
-        throw new Error(
+        throw new BulkwrightError(
+          ErrorCode.ModelUnbound,
           `Model "${name}" is not bound to a database: pass \`db\` to defineModel or call model.bind(db)`,
         );
       }
@@ -144,7 +147,7 @@ function makeModel(
 
 function checkDefinition(definition: ModelDefinition<z.ZodObject, boolean, boolean>): void {
   if (typeof definition !== 'object' || definition === null) {
-    throw new TypeError(`Expected a model definition object, got ${describeValue(definition)}`);
+    throw optionError('definition', 'a model definition object', definition);
   }
   if (typeof definition.collection !== 'string' || definition.collection.length === 0) {
     throw optionError('collection', 'a non-empty string', definition.collection);

@@ -1,10 +1,28 @@
 /**
  * Option errors in one form (p-map's), for the whole library: the option's name, what was
  * expected, and what was received — `Expected \`batchSize\` to be an integer >= 1, got 0 (number)`.
+ * Thrown as a `BulkwrightError` with code `BW_INVALID_OPTION`, before any I/O.
  */
+import { ErrorCode } from '../core/codes.js';
+import { BulkwrightError } from '../report/errors.js';
 
-export function optionError(name: string, expected: string, received: unknown): TypeError {
-  return new TypeError(`Expected \`${name}\` to be ${expected}, got ${describeValue(received)}`);
+export function optionError(name: string, expected: string, received: unknown): BulkwrightError {
+  return invalidOption(`Expected \`${name}\` to be ${expected}, got ${describeValue(received)}`);
+}
+
+/** An option error whose message does not fit the template (a missing companion option…). */
+export function invalidOption(message: string): BulkwrightError {
+  return new BulkwrightError(ErrorCode.InvalidOption, message);
+}
+
+/** Refuses option names the call does not know: a misspelled `orderd` must not be ignored. */
+export function checkKnownOptions(options: object, known: Readonly<Record<string, unknown>>): void {
+  for (const name of Object.keys(options)) {
+    if (!Object.hasOwn(known, name)) {
+      const names = Object.keys(known).sort().join(', ');
+      throw invalidOption(`Unknown option \`${name}\`: expected one of ${names}`);
+    }
+  }
 }
 
 /** Checks an optional positive-integer option and returns it or its default. */

@@ -2,8 +2,8 @@
  * The options every bulk verb shares, checked and defaulted in one place before any I/O.
  * Messages follow one template: the option, what was expected, what was received.
  */
-import type { ClientSession, WriteConcernSettings } from 'mongodb';
-import { optionError } from './option-error.js';
+import type { ClientSession, Document, WriteConcernSettings } from 'mongodb';
+import { checkKnownOptions, optionError } from './option-error.js';
 import { checkThrottle, type ThrottleOptions } from './throttle-options.js';
 
 export interface RetryOptions {
@@ -36,9 +36,16 @@ export interface BulkOptions extends ThrottleOptions {
   readonly batchSize?: number;
   /** Batches in flight at once when unordered (ordered runs are sequential). @default 4 */
   readonly concurrency?: number;
+  /** Passed to the driver: the writes run in this session (and its transaction, if one is open). */
   readonly session?: ClientSession;
+  /** Passed to the driver with every write command. */
   readonly writeConcern?: WriteConcernSettings;
+  /** Passed to the driver: the server skips its collection validator. */
   readonly bypassDocumentValidation?: boolean;
+  /** Passed to the driver: attached to every write command (visible in the server's logs and profiler). */
+  readonly comment?: unknown;
+  /** Passed to the driver: variables for `$$name` in filters and pipeline updates. */
+  readonly let?: Document;
   /** The whole call in one transaction: all or nothing. Needs a replica set or sharded cluster. */
   readonly atomic?: boolean;
   /** Resend what failed and may be retried. `true` means the defaults. @default false */
@@ -72,6 +79,8 @@ export interface ResolvedOptions {
   readonly session: ClientSession | undefined;
   readonly writeConcern: WriteConcernSettings | undefined;
   readonly bypassDocumentValidation: boolean | undefined;
+  readonly comment: unknown;
+  readonly let: Document | undefined;
   readonly atomic: boolean;
   readonly retry: ResolvedRetry;
   readonly validate: boolean;
@@ -88,9 +97,42 @@ export const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
 
 const noRetry: ResolvedRetry = { attempts: 1, delayMs: 0, backoff: 1, maxDelayMs: 0 };
 
-export function resolveOptions(options: BulkOptions | undefined): ResolvedOptions {
+/** Every option name a verb takes: a name missing here is a compile error, an unknown one a throw. */
+export const bulkOptionNames: Readonly<Record<keyof BulkOptions, true>> = {
+  ordered: true,
+  batchSize: true,
+  concurrency: true,
+  session: true,
+  writeConcern: true,
+  bypassDocumentValidation: true,
+  comment: true,
+  let: true,
+  atomic: true,
+  retry: true,
+  validate: true,
+  hooks: true,
+  onProgress: true,
+  throwOnFailure: true,
+  batchTimeoutMs: true,
+  maxOpsPerSecond: true,
+  pauseMs: true,
+};
+
+const retryOptionNames: Readonly<Record<keyof RetryOptions, true>> = {
+  attempts: true,
+  delayMs: true,
+  backoff: true,
+  maxDelayMs: true,
+};
+
+/** `known`: the option names the calling verb takes (its own on top of the shared ones). */
+export function resolveOptions(
+  options: BulkOptions | undefined,
+  known: Readonly<Record<string, true>> = bulkOptionNames,
+): ResolvedOptions {
   const o = options ?? {};
-  if (typeof o !== 'object') throw optionError('options', 'an object', o);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw optionError('options', 'an object', o);
+  checkKnownOptions(o, known);
   checkBoolean(o, 'ordered');
   checkBoolean(o, 'atomic');
   checkBoolean(o, 'validate');
@@ -99,6 +141,9 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
   checkBoolean(o, 'bypassDocumentValidation');
   checkInteger(o.batchSize, 'batchSize', 1);
   checkInteger(o.concurrency, 'concurrency', 1);
+  if (o.let !== undefined && (typeof o.let !== 'object' || o.let === null || Array.isArray(o.let))) {
+    throw optionError('let', 'a document of variables', o.let);
+  }
   checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
   checkThrottle(o);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
@@ -112,6 +157,8 @@ export function resolveOptions(options: BulkOptions | undefined): ResolvedOption
     session: o.session,
     writeConcern: o.writeConcern,
     bypassDocumentValidation: o.bypassDocumentValidation,
+    comment: o.comment,
+    let: o.let,
     atomic: o.atomic ?? false,
     retry: resolveRetry(o.retry),
     validate: o.validate ?? true,
@@ -130,6 +177,7 @@ export function resolveRetry(retry: BulkOptions['retry']): ResolvedRetry {
   if (typeof retry !== 'object' || retry === null) {
     throw optionError('retry', 'a boolean or { attempts, delayMs, backoff }', retry);
   }
+  checkKnownOptions(retry, retryOptionNames);
   checkInteger(retry.attempts, 'retry.attempts', 1);
   checkNumber(retry.delayMs, 'retry.delayMs', 0);
   checkNumber(retry.backoff, 'retry.backoff', 1);

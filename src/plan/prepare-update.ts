@@ -5,6 +5,7 @@
 import type { Document } from 'mongodb';
 import { z } from 'zod';
 import type { ValidationIssue } from '../report/failure.js';
+import { replacementRefusal, updateRefusal } from './driver-shape.js';
 import type { PrepareContext } from './prepare-insert.js';
 import { type PathLookup, schemaAtPath } from './schema-at-path.js';
 import { type Checked, isPlainObject, validateWith, validationFailure } from './validate.js';
@@ -21,30 +22,14 @@ export function prepareUpdateOp(ctx: PrepareContext, op: UpdateLike, index: numb
     'updateOne' in op ? (['updateOne', op.updateOne] as const) : (['updateMany', op.updateMany] as const);
   const shape = checkFilter(body, index, op);
   if (shape) return shape;
+  const refused = updateRefusal(body.update);
+  if (refused) return { ok: false, failure: validationFailure(index, op, [refused]) };
   if (Array.isArray(body.update)) {
     const pipeline = ctx.model.timestamps ? [...body.update, { $set: { updatedAt: ctx.now } }] : body.update;
     return { ok: true, value: { [verb]: { ...body, update: pipeline } } as UpdateLike };
   }
-  if (!isPlainObject(body.update) || Object.keys(body.update).length === 0) {
-    return invalid(
-      index,
-      op,
-      ['update'],
-      'expected an update document with operators ($set, $inc…) or a pipeline',
-    );
-  }
   const update: Record<string, unknown> = { ...body.update };
   const issues: ValidationIssue[] = [];
-  for (const key of Object.keys(update)) {
-    if (!key.startsWith('$')) {
-      return invalid(
-        index,
-        op,
-        ['update', key],
-        'an update document takes operators only; use replaceOne to replace',
-      );
-    }
-  }
   if (ctx.validate) {
     for (const operator of validatedOperators) {
       const fields = update[operator];
@@ -94,7 +79,9 @@ function prepareReplace(
 ): Checked<UpdateLike> {
   const shape = checkFilter(body, index, op);
   if (shape) return shape;
-  if (!isPlainObject(body.replacement)) return invalid(index, op, ['replacement'], 'expected a document');
+  // Checked before the schema, which would strip a `$set` key and hide the mistake.
+  const refused = replacementRefusal(body.replacement);
+  if (refused) return { ok: false, failure: validationFailure(index, op, [refused]) };
   let replacement: Record<string, unknown> = body.replacement;
   if (ctx.validate) {
     const checked = validateWith(ctx.model.schema, body.replacement, index, op, 'replacement');

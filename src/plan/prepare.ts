@@ -5,6 +5,7 @@
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import type { AnyModel } from '../model/define-model.js';
 import { ClientCode, clientFailure, type Failure, FailureKind } from '../report/failure.js';
+import { driverRefusal } from './driver-shape.js';
 import type { PlannedOp } from './planned-op.js';
 import { type DeleteLike, prepareDeleteOp } from './prepare-delete.js';
 import { finishInsertDoc, type PrepareContext, prepareInsertDoc } from './prepare-insert.js';
@@ -54,16 +55,21 @@ export async function prepare(
       failures.push(checked.failure);
       continue;
     }
-    if (!hooked) {
-      ops.push({ index, op: checked.value });
-      continue;
+    let op = checked.value;
+    if (hooked) {
+      try {
+        op = await runHook(ctx, checked.value);
+      } catch (error) {
+        const message = `hook threw: ${error instanceof Error ? error.message : String(error)}`;
+        failures.push(clientFailure(index, FailureKind.hook, ClientCode.hook, message, checked.value));
+        continue;
+      }
     }
-    try {
-      ops.push({ index, op: await runHook(ctx, checked.value) });
-    } catch (error) {
-      const message = `hook threw: ${error instanceof Error ? error.message : String(error)}`;
-      failures.push(clientFailure(index, FailureKind.hook, ClientCode.hook, message, checked.value));
-    }
+    // What the driver would refuse would sink the whole bulk: fail it here, at its own index.
+    // Inserts built here without a hook are always sendable.
+    const refused = kind === 'insert' && !hooked ? undefined : driverRefusal(op);
+    if (refused) failures.push(validationFailure(index, op, [refused]));
+    else ops.push({ index, op });
   }
   return { ops, failures, total: inputs.length };
 }

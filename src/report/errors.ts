@@ -1,10 +1,14 @@
+import { ErrorCode } from '../core/codes.js';
 import type { BulkReport } from './report.js';
 
-/** An error of bulkwright's own: a misuse or an impossible request, with a stable code. */
+/**
+ * An error of bulkwright's own: a misuse or an impossible request, with a stable code from the
+ * `ErrorCode` catalogue (src/core/codes.ts).
+ */
 export class BulkwrightError extends Error {
   override name = 'BulkwrightError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -24,7 +28,7 @@ export class BulkWriteFailure<TReport extends BulkReport = BulkReport> extends B
       ? `first at index ${first.index}: ${first.message}`
       : `${report.notAttempted.length} not attempted`;
     super(
-      'BW_BULK_WRITE_FAILED',
+      ErrorCode.BulkWriteFailed,
       `${report.failures.length} of ${report.total} ${report.operation} ops failed (${what})`,
     );
   }

@@ -3,6 +3,8 @@
  * whose write is not confirmed), at the caller's own index, with a stable `kind` to branch on.
  */
 
+import { ErrorCode } from '../core/codes.js';
+
 /** What went wrong, as a stable name to branch on. */
 export const FailureKind = {
   /** The input did not pass the model's Zod schema (or a `$set` value did not). Never sent. */
@@ -34,7 +36,7 @@ export interface Failure<TOp = unknown> {
   readonly index: number;
   readonly kind: FailureKind;
   /** The server's numeric error code, or a `BW_*` string for failures found on the client. */
-  readonly code: number | string;
+  readonly code: number | ErrorCode;
   readonly codeName?: string;
   readonly message: string;
   /** Resending it may succeed and cannot write it twice. */
@@ -57,20 +59,20 @@ export interface ValidationIssue {
   readonly code: string;
 }
 
-/** Codes for failures found on the client, stable across releases. */
+/** The `ErrorCode`s a `Failure` carries when the server gave no numeric code (kept for 0.1 callers). */
 export const ClientCode = {
-  validation: 'BW_VALIDATION',
-  hook: 'BW_HOOK',
-  tooLarge: 'BW_DOCUMENT_TOO_LARGE',
-  unencodable: 'BW_BSON',
-  outcomeUnknown: 'BW_OUTCOME_UNKNOWN',
+  validation: ErrorCode.Validation,
+  hook: ErrorCode.Hook,
+  tooLarge: ErrorCode.DocumentTooLarge,
+  unencodable: ErrorCode.Bson,
+  outcomeUnknown: ErrorCode.OutcomeUnknown,
 } as const;
 
 /** A failure found on the client, before anything was sent. */
 export function clientFailure(
   index: number,
   kind: FailureKind,
-  code: string,
+  code: ErrorCode,
   message: string,
   op: unknown,
   extra?: Pick<Failure, 'issues'>,

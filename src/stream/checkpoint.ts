@@ -7,8 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
 import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
+import { BulkwrightError } from '../report/errors.js';
+import { withRetries } from './checkpoint-retry.js';
 import type { CheckpointStore } from './types.js';
 
 interface CheckpointFile {
@@ -50,12 +53,14 @@ export function fileCheckpoint(path: string, options: FileCheckpointOptions = {}
       } catch {}
       // Guessing would re-import (duplicates) or skip records (losses): refuse instead.
       if (!isPosition(parsed?.position)) {
-        throw new Error(
+        throw new BulkwrightError(
+          ErrorCode.CheckpointCorrupt,
           `Checkpoint file ${path} does not hold a checkpoint; delete it to start from the beginning`,
         );
       }
       if (parsed.unit !== unit) {
-        throw new Error(
+        throw new BulkwrightError(
+          ErrorCode.CheckpointFormat,
           `Checkpoint file ${path} counts positions in ${parsed.unit ?? 'lines or records'}, this run in ${unit ?? 'lines or records'} (written by another version or for another input?); delete it to start from the beginning`,
         );
       }
@@ -134,10 +139,11 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
   const checkpoints = db.collection<CheckpointDocument>(collection);
   return {
     async load() {
-      const document = await checkpoints.findOne({ _id: id }, deadline());
+      const document = await withRetries(() => checkpoints.findOne({ _id: id }, deadline()));
       if (!document) return undefined;
       if (!isPosition(document.position)) {
-        throw new Error(
+        throw new BulkwrightError(
+          ErrorCode.CheckpointCorrupt,
           `Checkpoint ${id} in ${collection} does not hold a position; delete it to start from the beginning`,
         );
       }
@@ -145,14 +151,16 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
     },
     async save(position) {
       checkPosition(position);
-      await checkpoints.updateOne(
-        { _id: id },
-        { $set: { position, updatedAt: new Date() } },
-        { upsert: true, ...deadline() },
+      await withRetries(() =>
+        checkpoints.updateOne(
+          { _id: id },
+          { $set: { position, updatedAt: new Date() } },
+          { upsert: true, ...deadline() },
+        ),
       );
     },
     async clear() {
-      await checkpoints.deleteOne({ _id: id }, deadline());
+      await withRetries(() => checkpoints.deleteOne({ _id: id }, deadline()));
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Where rejected records go. The file sink writes NDJSON, one `{file?, position, line?, reason, record}` per line,
+ * Where rejected records go. The file sink writes NDJSON, one `{position, line?, file?, reason, record}` per line,
  * as relaxed Extended JSON: ObjectIds and dates in `record` come out as `{"$oid": …}` and
  * `{"$date": …}`, which `readNdjson` reads back as ObjectId and Date, so a fixed dead-letter file
  * can be re-imported. `record` is the raw text when the source had one (an NDJSON line, a CSV row).
@@ -11,7 +11,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BSON } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { optionError } from '../plan/option-error.js';
+import { BulkwrightError } from '../report/errors.js';
+import { forgetLettersAfter } from './dead-letter-resume.js';
 import type { DeadLetter, DeadLetterSink } from './types.js';
 
 /** A sink that can be flushed and closed. */
@@ -41,7 +44,9 @@ export function deadLetterFile(path: string): ClosableDeadLetterSink {
   };
   return {
     async write(letter) {
-      if (closed) throw new Error(`The dead-letter file ${path} is closed`);
+      if (closed) {
+        throw new BulkwrightError(ErrorCode.DeadLetterClosed, `The dead-letter file ${path} is closed`);
+      }
       if (failure) throw failure;
       opening ??= open();
       const stream = await opening;
@@ -59,6 +64,10 @@ export function deadLetterFile(path: string): ClosableDeadLetterSink {
         );
         await draining;
       }
+    },
+    async resume(position) {
+      // Before the first write only: the file is not open yet.
+      if (!opening) await forgetLettersAfter(path, position);
     },
     async close() {
       if (closed) return;
@@ -88,6 +97,9 @@ export function combineSinks(...sinks: DeadLetterSink[]): ClosableDeadLetterSink
     async write(letter) {
       await Promise.all(sinks.map(async (sink) => sink.write(letter)));
     },
+    async resume(position) {
+      await Promise.all(sinks.map(async (sink) => sink.resume?.(position)));
+    },
     async close() {
       const results = await Promise.allSettled(sinks.map(async (sink) => sink.close?.()));
       const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
@@ -100,10 +112,11 @@ export function combineSinks(...sinks: DeadLetterSink[]): ClosableDeadLetterSink
 /** One dead letter as its NDJSON line, newline included. Never throws: a record EJSON cannot encode is kept as text. */
 export function deadLetterLine(letter: DeadLetter): string {
   const { reason, record } = letter;
+  // `position` first: a resume finds the letters to forget by it (dead-letter-resume.ts).
   const position = {
-    ...(letter.file !== undefined ? { file: letter.file } : {}),
     position: letter.position,
     ...(letter.line !== undefined ? { line: letter.line } : {}),
+    ...(letter.file !== undefined ? { file: letter.file } : {}),
   };
   try {
     return `${BSON.EJSON.stringify({ ...position, reason, record }, { relaxed: true })}\n`;

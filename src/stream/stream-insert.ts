@@ -19,6 +19,7 @@ import { retryPending } from '../retry/retry.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
 import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
 import { type StreamSource, streamRecords } from './sources/stream-source.js';
+import { stopEarly } from './stop-early.js';
 import {
   type ResolvedStreamOptions,
   resolveStreamOptions,
@@ -61,6 +62,7 @@ export async function* streamInsert(
   const records = streamRecords(source, options);
   const resumedFrom = options.resume ? await options.checkpoint!.load() : undefined;
   const from = resumedFrom ?? 0;
+  if (options.resume) await options.deadLetter?.resume?.(from);
   const watermark = new Watermark(from);
   const started = performance.now();
   const ctx: RecordOpContext = {
@@ -232,34 +234,47 @@ export async function* streamInsert(
     };
   };
 
-  for await (const record of records) {
-    if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
-    n.read++;
-    if (record.position <= from) {
-      n.skipped++;
-      continue;
+  let wrappedUp = false;
+  try {
+    for await (const record of records) {
+      if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
+      n.read++;
+      if (record.position <= from) {
+        n.skipped++;
+        continue;
+      }
+      const item = toItem(ctx, record, options.filter);
+      batch.push(item);
+      batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
+      // Ordered: the batch up to a rejected record is sent; nothing after it is read.
+      const stopHere = o.ordered && item.rejection !== undefined;
+      if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
+        send(batch);
+        batch = [];
+        batchBytes = 0;
+        while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+        yield* drain();
+      }
+      if (stopHere || stoppedAt !== undefined || fatal || options.signal?.aborted) break;
     }
-    const item = toItem(ctx, record, options.filter);
-    batch.push(item);
-    batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
-    // Ordered: the batch up to a rejected record is sent; nothing after it is read.
-    const stopHere = o.ordered && item.rejection !== undefined;
-    if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
-      send(batch);
-      batch = [];
-      batchBytes = 0;
-      while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+    if (batch.length > 0 && stoppedAt === undefined && !fatal) send(batch);
+    while (inFlight.size > 0) {
+      await Promise.race(inFlight);
       yield* drain();
     }
-    if (stopHere || stoppedAt !== undefined || fatal || options.signal?.aborted) break;
-  }
-  if (batch.length > 0 && stoppedAt === undefined && !fatal) send(batch);
-  while (inFlight.size > 0) {
-    await Promise.race(inFlight);
     yield* drain();
+    wrappedUp = true;
+    await options.deadLetter?.close?.();
+  } finally {
+    // The consumer stopped early (break, throw) or the source failed: leave nothing running.
+    if (!wrappedUp)
+      await stopEarly({
+        inFlight,
+        drain,
+        deadLetter: options.deadLetter,
+        saveCheckpoint: () => saveCheckpoint(true),
+      });
   }
-  yield* drain();
-  await options.deadLetter?.close?.();
   const finished = stoppedAt === undefined && !options.signal?.aborted && !fatal;
   if (!finished) {
     // Stopped early: record everything acknowledged, so a resume replays as little as possible.

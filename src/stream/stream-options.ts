@@ -1,6 +1,6 @@
 import type { WriteConcernSettings } from 'mongodb';
 import { fieldNameProblem } from '../plan/field-name.js';
-import { optionError } from '../plan/option-error.js';
+import { checkKnownOptions, invalidOption, optionError } from '../plan/option-error.js';
 import {
   checkInteger,
   DEFAULT_BATCH_TIMEOUT_MS,
@@ -91,8 +91,36 @@ export interface ResolvedStreamOptions {
 
 const modes = ['insert', 'upsert', 'merge', 'delete'];
 
+/** Every option name streamInsert takes: a name missing here is a compile error, an unknown one a throw. */
+const streamOptionNames: Readonly<Record<keyof StreamInsertOptions, true>> = {
+  mode: true,
+  upsertFields: true,
+  ordered: true,
+  batchSize: true,
+  batchBytes: true,
+  concurrency: true,
+  deadLetter: true,
+  checkpoint: true,
+  checkpointEveryMs: true,
+  resume: true,
+  idNamespace: true,
+  validate: true,
+  dryRun: true,
+  retry: true,
+  writeConcern: true,
+  signal: true,
+  filter: true,
+  format: true,
+  records: true,
+  maxOpsPerSecond: true,
+  pauseMs: true,
+  batchTimeoutMs: true,
+  partition: true,
+};
+
 export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOptions {
   if (typeof o !== 'object' || o === null) throw optionError('options', 'an object', o);
+  checkKnownOptions(o, streamOptionNames);
   const mode = o.mode ?? 'insert';
   if (!modes.includes(mode)) throw optionError('mode', 'one of insert, upsert, merge, delete', mode);
   const upsertFields = o.upsertFields ?? ['_id'];
@@ -115,9 +143,9 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);
   checkThrottle(o);
   if (o.resume && !o.checkpoint)
-    throw new TypeError('Expected `checkpoint` with `resume: true`: it says where to resume from');
+    throw invalidOption('Expected `checkpoint` with `resume: true`: it says where to resume from');
   if (o.checkpoint && mode === 'insert' && o.idNamespace === undefined) {
-    throw new TypeError(
+    throw invalidOption(
       'Expected `idNamespace` (a string naming this source) with `checkpoint` in insert mode: a resumed run must give each record the same `_id`',
     );
   }

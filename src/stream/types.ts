@@ -2,6 +2,7 @@
  * Contracts of the streaming layer: sources yield numbered records, the inserter yields progress,
  * rejected records go to a dead-letter sink, and a checkpoint store remembers how far a run got.
  */
+import type { ErrorCode } from '../core/codes.js';
 import type { FailureKind, ValidationIssue } from '../report/failure.js';
 
 /** One record as a source read it. Exactly one of `value` and `error` is set. */
@@ -18,7 +19,7 @@ export interface SourceRecord {
   /** The parsed record. */
   readonly value?: unknown;
   /** Set when the record could not be parsed (malformed JSON, ragged CSV row…). */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
   /** Bytes of the source consumed up to and including this record, when known (for progress). */
   readonly bytesRead?: number;
 }
@@ -36,7 +37,7 @@ export interface DeadLetter {
   readonly record: unknown;
   readonly reason: {
     readonly kind: RejectionKind;
-    readonly code: number | string;
+    readonly code: number | ErrorCode;
     readonly message: string;
     readonly issues?: readonly ValidationIssue[];
     readonly keyValue?: Record<string, unknown>;
@@ -47,6 +48,12 @@ export interface DeadLetter {
 export interface DeadLetterSink {
   write(letter: DeadLetter): void | Promise<void>;
   close?(): Promise<void>;
+  /**
+   * Called by a resumed run (`resume: true`) before any write, with the checkpoint's position (0
+   * when there is none): forget the letters of records after it, which the run reads and judges
+   * again. Without it, a sink that keeps letters across runs gets those records' letters twice.
+   */
+  resume?(position: number): Promise<void>;
 }
 
 /**

@@ -5,9 +5,12 @@
  * go in one bulk call through the shared run path; the report says what happened to each entry at
  * its own index, and which documents were deleted.
  */
+
 import { isDeepStrictEqual } from 'node:util';
 import type { Collection, Document } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import type { AnyModel, IdOfModel, InputOf } from '../model/define-model.js';
+import { invalidOption } from '../plan/option-error.js';
 import { validateWith } from '../plan/validate.js';
 import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
@@ -36,7 +39,7 @@ export interface SyncReport<TId = unknown> {
   readonly write: BulkReport;
 }
 
-export const duplicateEntryCode = 'BW_DUPLICATE_ENTRY';
+export const duplicateEntryCode = ErrorCode.DuplicateEntry;
 
 export async function sync<M extends AnyModel>(
   model: M,
@@ -44,7 +47,7 @@ export async function sync<M extends AnyModel>(
   options: SyncOptions<M>,
 ): Promise<SyncReport<IdOfModel<M>>> {
   const o = resolveSyncOptions(model, options);
-  if (!Array.isArray(entries)) throw new TypeError('Expected the entries to be an array');
+  if (!Array.isArray(entries)) throw invalidOption('Expected the entries to be an array');
   const collection = model.collection() as Collection<Document>;
   const actions: SyncAction[] = [];
   const failures: Failure[] = [];

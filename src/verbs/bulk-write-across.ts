@@ -12,7 +12,7 @@ import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import { type AnyModel, type DocOf, type InputOf, isModel } from '../model/define-model.js';
 import type { WriteOp } from '../model/typed-ops.js';
-import { describeValue, optionError } from '../plan/option-error.js';
+import { describeValue, invalidOption, optionError } from '../plan/option-error.js';
 import { type BulkOptions, checkInteger, resolveOptions } from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { prepare } from '../plan/prepare.js';
@@ -39,7 +39,7 @@ export async function bulkWriteAcross(
 ): Promise<BulkReport> {
   const o = resolveOptions(options);
   if (!Array.isArray(inputs))
-    throw new TypeError(`Expected the ops to be an array, got ${describeValue(inputs)}`);
+    throw invalidOption(`Expected the ops to be an array, got ${describeValue(inputs)}`);
   if (o.atomic) throw optionError('atomic', 'unset in a bulkWrite across collections', o.atomic);
   const first = inputs.find((op) => isModel((op as { model?: unknown })?.model)) as
     | { model: AnyModel }

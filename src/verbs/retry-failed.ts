@@ -1,7 +1,8 @@
 import type { Collection, Document } from 'mongodb';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { type RetryOptions, resolveRetry } from '../plan/options.js';
+import { checkKnownOptions, optionError } from '../plan/option-error.js';
+import { checkInteger, type RetryOptions, resolveOptions, resolveRetry } from '../plan/options.js';
 import { BulkWriteFailure } from '../report/errors.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
@@ -15,6 +16,13 @@ export interface RetryFailedOptions {
   readonly throwOnFailure?: boolean;
 }
 
+const retryFailedOptionNames: Readonly<Record<keyof RetryFailedOptions, true>> = {
+  retry: true,
+  batchSize: true,
+  concurrency: true,
+  throwOnFailure: true,
+};
+
 /**
  * Resends, later, what a report says failed and may pass (and what an ordered run did not
  * reach). Returns the report of the whole call as it stands after the resend.
@@ -24,9 +32,19 @@ export async function retryFailed<R extends BulkReport>(
   report: R,
   options: RetryFailedOptions = {},
 ): Promise<R> {
-  const retry = resolveRetry({ delayMs: 0, ...options.retry, attempts: (options.retry?.attempts ?? 1) + 1 });
+  // The verbs' own checks, before any I/O; `retry` is checked as given, then counted past the first try.
+  if (typeof options !== 'object' || options === null) throw optionError('options', 'an object', options);
+  checkKnownOptions(options, retryFailedOptionNames);
+  const { retry: given, ...rest } = options;
+  const o = resolveOptions({ ...rest, ordered: report.ordered });
+  if (given !== undefined && (typeof given !== 'object' || given === null)) {
+    throw optionError('retry', 'an object { attempts, delayMs, backoff, maxDelayMs }', given);
+  }
+  resolveRetry(given ?? {});
+  const retry = resolveRetry({ delayMs: 0, ...given, attempts: (given?.attempts ?? 1) + 1 });
   const collection = model.collection() as Collection<Document>;
   const limits = await serverLimits(model.db!);
+  checkInteger(o.batchSize, 'batchSize', 1, limits.maxWriteBatchSize);
   const builder = ReportBuilder.resume(report);
   await retryPending(
     collection,
@@ -37,8 +55,8 @@ export async function retryFailed<R extends BulkReport>(
       writeConcern: undefined,
       bypassDocumentValidation: undefined,
       maxBsonObjectSize: limits.maxBsonObjectSize,
-      batchSize: options.batchSize ?? limits.maxWriteBatchSize,
-      concurrency: report.ordered ? 1 : (options.concurrency ?? 4),
+      batchSize: o.batchSize ?? limits.maxWriteBatchSize,
+      concurrency: o.concurrency,
       attempt: report.stats.attempts + 1,
       total: report.total,
       onProgress: undefined,
@@ -46,6 +64,6 @@ export async function retryFailed<R extends BulkReport>(
     retry,
   );
   const next = builder.finish() as R;
-  if (options.throwOnFailure && !next.ok) throw new BulkWriteFailure(next);
+  if (o.throwOnFailure && !next.ok) throw new BulkWriteFailure(next);
   return next;
 }

@@ -3,18 +3,27 @@
  * what may pass, and build the report. Atomic calls run the same plan inside one transaction.
  */
 import type { Collection, Document } from 'mongodb';
+import { ErrorCode } from '../core/codes.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { describeValue } from '../plan/option-error.js';
-import { type BulkOptions, checkInteger, type ResolvedOptions, resolveOptions } from '../plan/options.js';
+import { optionError } from '../plan/option-error.js';
+import {
+  type BulkOptions,
+  bulkOptionNames,
+  checkInteger,
+  type ResolvedOptions,
+  resolveOptions,
+} from '../plan/options.js';
 import type { PlannedOp } from '../plan/planned-op.js';
 import { type InputKind, type Plan, prepare } from '../plan/prepare.js';
 import { BulkWriteFailure, BulkwrightError } from '../report/errors.js';
 import type { BulkReport, Operation } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
+
+const deleteOptionNames = { ...bulkOptionNames, hard: true } as const;
 
 const operationOf: Record<InputKind, Operation> = {
   insert: 'insert',
@@ -30,15 +39,14 @@ export async function runBulk(
   options: BulkOptions | undefined,
   extra: { hard?: boolean } = {},
 ): Promise<BulkReport> {
-  const o = resolveOptions(options);
-  if (!Array.isArray(inputs))
-    throw new TypeError(`Expected the inputs to be an array, got ${describeValue(inputs)}`);
+  const o = resolveOptions(options, kind === 'delete' ? deleteOptionNames : bulkOptionNames);
+  if (!Array.isArray(inputs)) throw optionError('inputs', 'an array', inputs);
   const collection = model.collection() as Collection<Document>;
   const limits = await serverLimits(model.db!);
   checkInteger(o.batchSize, 'batchSize', 1, limits.maxWriteBatchSize);
   if (o.atomic && !limits.transactions) {
     throw new BulkwrightError(
-      'BW_TRANSACTIONS_UNSUPPORTED',
+      ErrorCode.TransactionsUnsupported,
       '`atomic: true` needs multi-document transactions, which this server does not offer (it is not a replica set member or mongos)',
     );
   }
@@ -53,6 +61,8 @@ export async function runBulk(
     session: o.session,
     writeConcern: o.writeConcern,
     bypassDocumentValidation: o.bypassDocumentValidation,
+    comment: o.comment,
+    let: o.let,
     maxBsonObjectSize: limits.maxBsonObjectSize,
     batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize ?? limits.maxWriteBatchSize,

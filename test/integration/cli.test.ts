@@ -259,7 +259,11 @@ describe('bulkwright import', () => {
     const file = await peopleFile('m.ndjson', 2);
     const noModel = await cli(['import', file, ...target('x'), '--model', join(models, 'none.mjs')]);
     expect(noModel.code).toBe(2);
-    expect(noModel.stderr).toMatch(/--model: expected .*none\.mjs to export a bulkwright model/);
+    // A model that does not load is a usage error with its own message, not an "unexpected error".
+    expect(noModel.stderr).toMatch(
+      /^bulkwright: --model: expected .*none\.mjs to export a bulkwright model/m,
+    );
+    expect(noModel.stderr).not.toContain('unexpected error');
 
     const wrongExport = await cli([
       'import',
@@ -269,7 +273,10 @@ describe('bulkwright import', () => {
       `${join(models, 'person.mjs')}#notAModel`,
     ]);
     expect(wrongExport.code).toBe(2);
-    expect(wrongExport.stderr).toMatch(/expected export "notAModel" .* to be a bulkwright model/);
+    expect(wrongExport.stderr).toMatch(
+      /^bulkwright: --model: expected export "notAModel" .* to be a bulkwright model/m,
+    );
+    expect(wrongExport.stderr).not.toContain('unexpected error');
   });
 
   it('on SIGINT finishes the batches in flight, prints the summary, exits 130, and --resume completes it', async () => {

@@ -46,7 +46,9 @@ describe('a checkpoint save that fails mid-run', () => {
     const error = await drain(
       streamInsert(model, records(), {
         batchSize: 250,
-        concurrency: 3,
+        // One batch at a time: the two batches before record 600 are acknowledged first, so
+        // there is something to checkpoint, and the checkpoint must stop right there.
+        concurrency: 1,
         checkpoint,
         checkpointEveryMs: 0,
         idNamespace: 'checkpoint-failure',
@@ -98,7 +100,9 @@ describe('a dead-letter sink whose write fails mid-run', () => {
     const error = await drain(
       streamInsert(model, records(), {
         batchSize: 250,
-        concurrency: 3,
+        // One batch at a time: the two batches before record 600 are acknowledged first, so
+        // there is something to checkpoint, and the checkpoint must stop right there.
+        concurrency: 1,
         checkpoint,
         idNamespace: 'dead-letter-failure',
         deadLetter,
@@ -111,7 +115,9 @@ describe('a dead-letter sink whose write fails mid-run', () => {
     expect(error).toMatchObject({ name: 'BulkwrightError', code: 'BW_STREAM_ABORTED' });
     expect(closed).toBe(true);
     // Record 600 was rejected but its dead letter not written: a resume must see it again.
+    expect(saved.length).toBeGreaterThan(0);
     expect(saved.every((p) => p < 600)).toBe(true);
+    expect(saved.at(-1)).toBe(500);
     const settled = Number((await t.db.command({ collStats: 'd' })).count);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(Number((await t.db.command({ collStats: 'd' })).count)).toBe(settled);

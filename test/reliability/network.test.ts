@@ -11,6 +11,7 @@ import { bulkInsert, defineModel, retryFailed, streamInsert } from '../../src/in
 import { useTestDb } from '../support/db.js';
 import { drain } from '../support/drain.js';
 import { startProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { recordResult } from './results.js';
 
 const t = useTestDb('rel_network');
 const N = 50_000;
@@ -98,6 +99,14 @@ describe(`unordered bulkInsert of ${N.toLocaleString('en')} documents through a 
     expect(report).toMatchObject({ ok: true, insertedCount: N });
     expect(Object.keys(report.insertedIds)).toHaveLength(N);
     const s = await stored('retry_on');
+    await recordResult('network', {
+      scenario: 'bulkInsert retry on',
+      records: N,
+      cuts,
+      drops: drops.dropped(),
+      lost: N - s.distinctKeys,
+      duplicated: s.count - s.distinctKeys,
+    });
     expect(s).toMatchObject({ count: N, scanned: N, distinctKeys: N, wrong: 0 });
   });
 
@@ -149,6 +158,15 @@ describe(`unordered bulkInsert of ${N.toLocaleString('en')} documents through a 
     expect(current).toMatchObject({ ok: true, insertedCount: N, failures: [] });
     expect(Object.keys(current.insertedIds)).toHaveLength(N);
     const after = await stored('retry_off');
+    await recordResult('network', {
+      scenario: 'bulkInsert retry off + retryFailed',
+      records: N,
+      cuts: proxy.cuts.length - cutsBefore,
+      drops: drops.dropped(),
+      retryFailedRounds: rounds,
+      lost: N - after.distinctKeys,
+      duplicated: after.count - after.distinctKeys,
+    });
     expect(after).toMatchObject({ count: N, scanned: N, distinctKeys: N, wrong: 0 });
   });
 });
@@ -181,6 +199,14 @@ describe('streamInsert of 50,000 generated records through the faulty proxy (ret
     expect(report).toMatchObject({ ok: true, read: N, written: N, inserted: N, rejected: 0, skipped: 0 });
     expect(events.at(-1)?.position).toBe(N);
     const s = await stored('stream');
+    await recordResult('network', {
+      scenario: 'streamInsert retry on',
+      records: N,
+      cuts: proxy.cuts.length - cutsBefore,
+      drops: dropped,
+      lost: N - s.distinctKeys,
+      duplicated: s.count - s.distinctKeys,
+    });
     expect(s).toMatchObject({ count: N, scanned: N, distinctKeys: N, wrong: 0 });
   });
 });

@@ -4,7 +4,7 @@
  * progress events, reports, dead-letter files, anything written to stdout/stderr, nor in the CLI's
  * output, also when the connection fails before or during a run. Every check greps for it.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -17,6 +17,7 @@ import { runCli, uriWithSecret } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 import { drain } from '../support/drain.js';
 import { startProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startScriptedServer } from '../support/wire-server.js';
 
 const SECRET = 'Hunter2-s3cr3t-7c1e';
 const t = useTestDb('rel_secrets');
@@ -192,4 +193,54 @@ describe('the CLI never shows the password', () => {
     for (const line of letters)
       expect(JSON.stringify((JSON.parse(line) as { reason: unknown }).reason)).not.toContain(SECRET);
   }, 90_000);
+
+  it('authentication refused with a reply that echoes the connection string: exit 2, the password nowhere', async () => {
+    // FerretDB takes any password; this server refuses it, quoting the URI back as some do.
+    let uri = '';
+    const server = await startScriptedServer({
+      command: (name) =>
+        name === 'saslStart' || name === 'authenticate'
+          ? {
+              ok: 0,
+              code: 18,
+              codeName: 'AuthenticationFailed',
+              errmsg: `Authentication failed for ${uri} (password ${SECRET})`,
+            }
+          : undefined,
+    });
+    try {
+      uri = `${uriWithSecret(server.uri(), SECRET)}&serverSelectionTimeoutMS=2000`;
+      const dir = await mkdtemp(join(work, 'auth-'));
+      const file = join(dir, 'people.ndjson');
+      await writeFile(file, `${JSON.stringify({ sku: 's1', qty: 1 })}\n{"broken"\n`);
+      const run = await runCli(
+        [
+          'import',
+          file,
+          '--uri',
+          uri,
+          '--db',
+          'auth',
+          '--collection',
+          'refused',
+          '--dead-letter',
+          join(dir, 'rejected.ndjson'),
+          '--checkpoint',
+          join(dir, 'checkpoint.json'),
+        ],
+        { cwd: dir },
+      );
+      expect(run.code, run.output).toBe(2);
+      // The refusal was reached and reported (so this path really ran), with the secret masked.
+      expect(server.stats().commands.saslStart ?? 0).toBeGreaterThan(0);
+      expect(run.output).toMatch(/Authentication failed for mongodb:\/\/\*\*\*@/);
+      expect(run.output).not.toContain(SECRET);
+      for (const name of await readdir(dir)) {
+        if (name === 'people.ndjson') continue;
+        expect(await readFile(join(dir, name), 'utf8'), name).not.toContain(SECRET);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

@@ -239,6 +239,11 @@ export interface ScriptedServerOptions {
    * @default 'standalone'
    */
   readonly topology?: 'standalone' | 'replicaSetPrimary';
+  /**
+   * Answers any other command (e.g. `saslStart`, to refuse authentication); return `undefined`
+   * to fall back to the default (`CommandNotFound`).
+   */
+  readonly command?: (name: string, body: Document) => Document | undefined;
   /** @default 64 */
   readonly maxConnections?: number;
   /** Closes itself after this long. @default 60_000 */
@@ -371,6 +376,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
       }
       default:
         return (
+          options.command?.(name, request.body) ??
           otherCommand(name, request.body) ?? {
             ok: 0,
             code: 59,

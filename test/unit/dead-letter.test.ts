@@ -107,6 +107,26 @@ describe('deadLetterFile', () => {
     });
   });
 
+  it('on resume, forgets the letters after the checkpoint (the resumed run writes them again), keeps the rest', async () => {
+    const path = join(dir, 'resume', 'rejected.ndjson');
+    const first = deadLetterFile(path);
+    for (const position of [3, 5, 8, 12]) await first.write(letter(position, { n: position }));
+    await first.close();
+    const resumed = deadLetterFile(path);
+    await resumed.resume?.(5);
+    await resumed.write(letter(8, { n: 8 }));
+    await resumed.close();
+    const positions = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { position: number }).position);
+    expect(positions).toEqual([3, 5, 8]);
+    // Nothing to forget, or no file yet: a no-op.
+    await deadLetterFile(path).resume?.(100);
+    await deadLetterFile(join(dir, 'resume', 'none.ndjson')).resume?.(0);
+    expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(3);
+  });
+
   it('rejects a bad path before any I/O', () => {
     expect(() => deadLetterFile('')).toThrow('Expected `path` to be a non-empty file path, got "" (string)');
   });

@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { fileCommand, fileDeadLetterPath } from '../../src/cli/import-files.js';
 import { checkInputArgs, expandInputs, isFileList, patternRegExp } from '../../src/cli/input-files.js';
+import { deadLetterLine } from '../../src/stream/dead-letter.js';
+import { forgetLettersAfter } from '../../src/stream/dead-letter-resume.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-input-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,5 +87,26 @@ describe('one file of a list', () => {
     });
     expect(one.deadLetter).toBe(fileDeadLetterPath('bad.ndjson', '/data/b.ndjson'));
     expect(one.deadLetter).toMatch(/bad\.b\.ndjson\.ndjson$/);
+  });
+});
+
+describe('the dead letters of a file of a list', () => {
+  it('name the file, and a resume still forgets those after its checkpoint', async () => {
+    const path = join(dir, 'letters.ndjson');
+    const reason = { kind: 'parse', code: 'BW_PARSE_JSON', message: 'x' } as const;
+    writeFileSync(
+      path,
+      [3, 9]
+        .map((position) =>
+          deadLetterLine({ position, line: position, file: '/data/a.ndjson', reason, record: '{' }),
+        )
+        .join(''),
+    );
+    await forgetLettersAfter(path, 5);
+    const kept = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(kept).toEqual([{ position: 3, line: 3, file: '/data/a.ndjson', reason, record: '{' }]);
   });
 });

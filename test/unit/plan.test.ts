@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ErrorCode } from '../../src/core/codes.js';
 import { resolveOptions, resolveRetry } from '../../src/plan/options.js';
 import { schemaAtPath } from '../../src/plan/schema-at-path.js';
 import { isReplaySafe } from '../../src/report/classify.js';
@@ -29,6 +30,22 @@ describe('options', () => {
     ],
   ])('rejects %j naming the option, the expectation and the value', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(message);
+  });
+
+  it.each([
+    [{ orderd: false }, 'Unknown option `orderd`'],
+    [{ retry: { attemps: 2 } }, 'Unknown option `attemps`'],
+  ])('refuses the unknown option name in %j, with code BW_INVALID_OPTION', (options, message) => {
+    expect(() => resolveOptions(options as never)).toThrow(message);
+    expect(() => resolveOptions(options as never)).toThrow(
+      expect.objectContaining({ name: 'BulkwrightError', code: ErrorCode.InvalidOption }),
+    );
+  });
+
+  it('gives option errors the code BW_INVALID_OPTION', () => {
+    expect(() => resolveOptions({ batchSize: 0 })).toThrow(
+      expect.objectContaining({ code: 'BW_INVALID_OPTION' }),
+    );
   });
 
   it('retry: true means 3 attempts with backoff', () => {

@@ -1,6 +1,8 @@
 /** The one way text sources are read: a file path or a stream, as Buffers, never the whole file. */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { ErrorCode } from '../../core/codes.js';
+import { BulkwrightError } from '../../report/errors.js';
 
 /** A file path, or a stream / async iterable of text or bytes. */
 export type TextInput = string | Readable | AsyncIterable<string | Uint8Array>;
@@ -16,7 +18,8 @@ export async function* byteChunks(input: TextInput): AsyncGenerator<Buffer> {
     else if (Buffer.isBuffer(chunk)) yield chunk;
     else if (chunk instanceof Uint8Array) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else
-      throw new TypeError(
+      throw new BulkwrightError(
+        ErrorCode.InvalidSource,
         `Expected the source to yield strings or bytes, got a chunk of type ${typeof chunk}`,
       );
   }

@@ -1,7 +1,7 @@
 /** One entry point for the CLI: a path's extension (or `format`) picks the reader. */
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { optionError } from '../../plan/option-error.js';
+import { invalidOption, optionError } from '../../plan/option-error.js';
 import type { SourceRecord } from '../types.js';
 import type { TextInput } from './byte-chunks.js';
 import { type CsvOptions, readCsv } from './csv.js';
@@ -48,7 +48,7 @@ export function sourceFormat(input: TextInput, format?: SourceFormat): SourceFor
   }
   const fromExtension = EXTENSIONS[extname(input).toLowerCase()];
   if (!fromExtension) {
-    throw new TypeError(
+    throw invalidOption(
       `Cannot tell the format of \`${input}\` from its extension: expected .ndjson, .jsonl, .json or .csv, or pass \`format\``,
     );
   }
