@@ -19,9 +19,49 @@ export const layers = [
   'retry',
   'verbs',
   'stream',
+  'sync',
   'migrate',
   'cli',
 ] as const;
+
+/**
+ * Where the driver is called (docs/architecture.md, "Where the driver is called"). Writes of user
+ * data go through execute/ only; the files below store our own state (checkpoints, backups) or
+ * read, and own that I/O. A call is spotted by its method name on a collection, client or session.
+ */
+const driverWrites =
+  /\.(bulkWrite|insertOne|insertMany|updateOne|updateMany|replaceOne|deleteOne|deleteMany|findOneAndUpdate|findOneAndReplace|findOneAndDelete|drop)\(/;
+const driverReads =
+  /\.(findOne|aggregate|distinct|countDocuments|estimatedDocumentCount|listCollections|watch)\(|\.find\(\s*[^(\s]|\.command\(\s*\{/;
+const driverSessions = /\.(startSession|withTransaction)\(/;
+const ownStateStores = [
+  'stream/checkpoint.ts',
+  'stream/share-checkpoint.ts',
+  'migrate/id-checkpoint.ts',
+  'migrate/backup.ts',
+  'migrate/rollback.ts',
+];
+const readers = [
+  ...ownStateStores,
+  'retry/confirm-inserts.ts',
+  'stream/replayed-inserts.ts',
+  'stream/export.ts',
+  'migrate/read-page.ts',
+  'sync/sync.ts',
+];
+const transactions = ['verbs/run-bulk.ts'];
+
+function driverProblem(path: string, text: string): string | undefined {
+  if (path.startsWith('execute/')) return undefined;
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  if (driverWrites.test(code) && !ownStateStores.includes(path))
+    return 'writes through the driver outside execute/';
+  if (driverReads.test(code) && !readers.includes(path))
+    return 'reads through the driver and is not a listed reader';
+  if (driverSessions.test(code) && !transactions.includes(path))
+    return 'opens a session outside the listed transaction runner';
+  return undefined;
+}
 
 const maxLines = 250;
 const maxMedian = 100;
@@ -53,6 +93,8 @@ for (const file of files(src)) {
   lineCounts.push(lines);
   const name = relative(root, file);
   if (lines > maxLines) problems.push(`${name}: ${lines} lines (at most ${maxLines})`);
+  const driver = driverProblem(relative(src, file), text);
+  if (driver) problems.push(`${name}: ${driver}`);
   const from = layerOf(file);
   if (from === undefined) continue;
   const rank = layers.indexOf(from as (typeof layers)[number]);
@@ -68,7 +110,8 @@ for (const file of files(src)) {
     } else if (to !== from) {
       folderEdges.add(`${from}>${to}`);
       const toRank = layers.indexOf(to as (typeof layers)[number]);
-      if (toRank > rank) problems.push(`${name}: ${from}/ imports ${relative(src, target)}, a layer above it`);
+      if (toRank > rank)
+        problems.push(`${name}: ${from}/ imports ${relative(src, target)}, a layer above it`);
     }
   }
 }

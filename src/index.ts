@@ -1,4 +1,7 @@
 export { ErrorCode } from './core/codes.js';
+export { BulkwrightError } from './core/errors.js';
+export type { Applied, Failure, ValidationIssue } from './core/failure.js';
+export { ClientCode, FailureKind } from './core/failure.js';
 export type { MigrationChange } from './migrate/change.js';
 export type { DryRunSample, DryRunSummary } from './migrate/dry-run.js';
 export { type IdCheckpointStore, migrationCheckpoint } from './migrate/id-checkpoint.js';
@@ -36,9 +39,7 @@ export type {
 } from './model/typed-ops.js';
 export type { BulkOptions, BulkProgress, RetryOptions } from './plan/options.js';
 export type { ThrottleOptions } from './plan/throttle-options.js';
-export { BulkWriteFailure, BulkwrightError } from './report/errors.js';
-export type { Applied, Failure, ValidationIssue } from './report/failure.js';
-export { ClientCode, FailureKind } from './report/failure.js';
+export { BulkReportError, BulkWriteFailure } from './report/bulk-report-error.js';
 export type { BatchTiming, BulkReport, Counts, Operation, ReportStats } from './report/report.js';
 export * from './stream/index.js';
 export { type StreamSource, streamInsert } from './stream/stream-insert.js';

@@ -9,9 +9,10 @@ import {
   MongoError,
   MongoNetworkTimeoutError,
 } from 'mongodb';
+import { ClientCode, clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { driverRefusal } from '../plan/driver-shape.js';
 import { DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { validationFailure } from '../plan/validate.js';
 import {
   type ChunkOutcome,
@@ -19,7 +20,6 @@ import {
   outcomeFromResult,
   zeroCounts,
 } from '../report/bulk-write-error.js';
-import { ClientCode, clientFailure, type Failure, FailureKind } from '../report/failure.js';
 
 export interface ChunkSettings {
   readonly ordered: boolean;

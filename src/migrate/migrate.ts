@@ -8,13 +8,13 @@
 
 import type { Collection, Document, WithId } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
+import { clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel, DocOf, IdOfModel } from '../model/define-model.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { prepare } from '../plan/prepare.js';
-import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';

@@ -9,13 +9,13 @@
 
 import type { Collection, Document } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
+import { BulkwrightError } from '../core/errors.js';
+import { clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import type { PlannedOp } from '../plan/planned-op.js';
-import { BulkwrightError } from '../report/errors.js';
-import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';

@@ -3,7 +3,7 @@
  * own builder (so retries never resend an earlier page's exhausted failures), and failures carry
  * the run's own indices (position in the run's reading order).
  */
-import type { Failure } from '../report/failure.js';
+import type { Failure } from '../core/failure.js';
 import type { BatchTiming, BulkReport, Counts } from '../report/report.js';
 
 export class RunTotals {

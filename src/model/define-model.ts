@@ -1,8 +1,8 @@
 import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { ErrorCode } from '../core/codes.js';
-import { optionError } from '../plan/option-error.js';
-import { BulkwrightError } from '../report/errors.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
 import type { UpdateOp } from './typed-ops.js';
 
 export interface Timestamps {

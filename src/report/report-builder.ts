@@ -3,9 +3,10 @@
  * written (counts and ids), `failures`, `notAttempted` — except a write-concern failure, which is
  * written *and* listed, because the server applied it without confirming it.
  */
-import type { PlannedOp } from '../plan/planned-op.js';
+
+import type { Failure } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import type { ChunkOutcome } from './bulk-write-error.js';
-import type { Failure } from './failure.js';
 import type { BatchTiming, BulkReport, Counts, Operation } from './report.js';
 
 /** What a retry resends: the op, and how its previous try ended. */

@@ -5,14 +5,14 @@
  * An async generator: it yields progress per acknowledged batch and returns the final report.
  */
 import type { Collection, Document } from 'mongodb';
+import { BulkwrightError } from '../core/errors.js';
+import { type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
 import { checksNothing } from '../plan/checks-nothing.js';
-import type { PlannedOp } from '../plan/planned-op.js';
-import { BulkwrightError } from '../report/errors.js';
-import { type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';

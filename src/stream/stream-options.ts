@@ -1,6 +1,6 @@
 import type { WriteConcernSettings } from 'mongodb';
+import { checkKnownOptions, invalidOption, optionError } from '../core/option-error.js';
 import { fieldNameProblem } from '../plan/field-name.js';
-import { checkKnownOptions, invalidOption, optionError } from '../plan/option-error.js';
 import {
   checkInteger,
   DEFAULT_BATCH_TIMEOUT_MS,

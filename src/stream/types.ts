@@ -3,7 +3,7 @@
  * rejected records go to a dead-letter sink, and a checkpoint store remembers how far a run got.
  */
 import type { ErrorCode } from '../core/codes.js';
-import type { FailureKind, ValidationIssue } from '../report/failure.js';
+import type { FailureKind, ValidationIssue } from '../core/failure.js';
 
 /** One record as a source read it. Exactly one of `value` and `error` is set. */
 export interface SourceRecord {

@@ -1,9 +1,9 @@
 import type { Collection, Document } from 'mongodb';
+import { checkKnownOptions, optionError } from '../core/option-error.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { checkKnownOptions, optionError } from '../plan/option-error.js';
 import { checkInteger, type RetryOptions, resolveOptions, resolveRetry } from '../plan/options.js';
-import { BulkWriteFailure } from '../report/errors.js';
+import { BulkReportError } from '../report/bulk-report-error.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
@@ -64,6 +64,6 @@ export async function retryFailed<R extends BulkReport>(
     retry,
   );
   const next = builder.finish() as R;
-  if (o.throwOnFailure && !next.ok) throw new BulkWriteFailure(next);
+  if (o.throwOnFailure && !next.ok) throw new BulkReportError(next);
   return next;
 }

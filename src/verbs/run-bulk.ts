@@ -4,11 +4,13 @@
  */
 import type { Collection, Document } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { createPacer } from '../execute/pacer.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { optionError } from '../plan/option-error.js';
 import {
   type BulkOptions,
   bulkOptionNames,
@@ -16,9 +18,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from '../plan/options.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { type InputKind, type Plan, prepare } from '../plan/prepare.js';
-import { BulkWriteFailure, BulkwrightError } from '../report/errors.js';
+import { BulkReportError } from '../report/bulk-report-error.js';
 import type { BulkReport, Operation } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
@@ -75,7 +76,7 @@ export async function runBulk(
   const report = o.atomic
     ? await runAtomic(model, collection, plan, settings, operationOf[kind])
     : await runPlain(collection, plan, settings, o, operationOf[kind]);
-  if (o.throwOnFailure && !report.ok) throw new BulkWriteFailure(report);
+  if (o.throwOnFailure && !report.ok) throw new BulkReportError(report);
   return report;
 }
 

@@ -13,7 +13,7 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import type * as z from 'zod/v4/core';
-import { optionError, positiveInteger } from '../../plan/option-error.js';
+import { optionError, positiveInteger } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
 import {

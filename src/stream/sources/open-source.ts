@@ -1,7 +1,7 @@
 /** One entry point for the CLI: a path's extension (or `format`) picks the reader. */
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { invalidOption, optionError } from '../../plan/option-error.js';
+import { invalidOption, optionError } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
 import type { TextInput } from './byte-chunks.js';
 import { type CsvOptions, readCsv } from './csv.js';
