@@ -19,7 +19,7 @@ import {
   outcomeFromError,
   outcomeFromResult,
   zeroCounts,
-} from '../report/bulk-write-error.js';
+} from '../report/chunk-outcome.js';
 
 export interface ChunkSettings {
   readonly ordered: boolean;

@@ -13,7 +13,7 @@ import {
 } from 'mongodb';
 import type { Failure } from '../core/failure.js';
 import type { PlannedOp } from '../core/planned-op.js';
-import { type ChunkOutcome, outcomeFromError, zeroCounts } from '../report/bulk-write-error.js';
+import { type ChunkOutcome, outcomeFromError, zeroCounts } from '../report/chunk-outcome.js';
 import { isRetryableCode, writeErrorKind } from '../report/classify.js';
 import type { ChunkSettings } from './run-chunk.js';
 

@@ -6,7 +6,7 @@
 
 import type { Failure } from '../core/failure.js';
 import type { PlannedOp } from '../core/planned-op.js';
-import type { ChunkOutcome } from './bulk-write-error.js';
+import type { ChunkOutcome } from './chunk-outcome.js';
 import type { BatchTiming, BulkReport, Counts, Operation } from './report.js';
 
 /** What a retry resends: the op, and how its previous try ended. */

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { BSON, type Collection, type Document } from 'mongodb';
 import { type Failure, FailureKind } from '../core/failure.js';
 import type { PlannedOp } from '../core/planned-op.js';
-import type { ChunkOutcome } from '../report/bulk-write-error.js';
+import type { ChunkOutcome } from '../report/chunk-outcome.js';
 
 export async function confirmOwnInserts(
   collection: Collection<Document>,

@@ -10,7 +10,7 @@ import { runChunk } from '../execute/run-chunk.js';
 import type { RunSettings } from '../execute/run-plan.js';
 import { runPlan } from '../execute/run-plan.js';
 import type { ResolvedRetry } from '../plan/options.js';
-import type { ChunkOutcome } from '../report/bulk-write-error.js';
+import type { ChunkOutcome } from '../report/chunk-outcome.js';
 import type { ReportBuilder } from '../report/report-builder.js';
 import { confirmOwnInserts } from './confirm-inserts.js';
 

@@ -8,14 +8,14 @@ import type { Collection, Document } from 'mongodb';
 import { BulkwrightError } from '../core/errors.js';
 import { type Failure, FailureKind } from '../core/failure.js';
 import type { PlannedOp } from '../core/planned-op.js';
-import { createPacer } from '../execute/pacer.js';
-import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import type { RunSettings } from '../execute/run-plan.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
 import { checksNothing } from '../plan/checks-nothing.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
-import { retryPending } from '../retry/retry.js';
+import { runWithRetries } from '../retry/run-with-retries.js';
 import { type RecordOpContext, recordOp } from './record-op.js';
 import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
 import { type StreamSource, streamRecords } from './sources/stream-source.js';
@@ -74,20 +74,13 @@ export async function* streamInsert(
     idNamespace: options.idNamespace,
     partialSchema: model.schema.partial(),
   };
-  const settings: RunSettings = {
+  const settings = runSettings(limits, {
     ordered: o.ordered,
-    session: undefined,
     writeConcern: options.writeConcern,
-    bypassDocumentValidation: undefined,
-    maxBsonObjectSize: limits.maxBsonObjectSize,
     batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize,
-    concurrency: 1,
-    attempt: 1,
-    total: 0,
-    onProgress: undefined,
-    pacer: createPacer(options),
-  };
+    throttle: options,
+  });
   const n = {
     read: 0,
     inserted: 0,
@@ -347,9 +340,7 @@ async function runBatch(
   for (const item of items) if (item.op) ops.push(item.op);
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
   const builder = new ReportBuilder('write', o.ordered, ops.length, false);
-  await runPlan(collection, ops, builder, settings);
-  await retryPending(collection, builder, settings, o.retry);
-  const report = builder.finish();
+  const report = await runWithRetries(collection, ops, builder, settings, o.retry);
   return { sequence, items, report, replayed: await replayedOf(items, report) };
 }
 

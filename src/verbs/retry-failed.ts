@@ -1,5 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 import { checkKnownOptions, optionError } from '../core/option-error.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
 import { checkInteger, type RetryOptions, resolveOptions, resolveRetry } from '../plan/options.js';
@@ -49,18 +50,13 @@ export async function retryFailed<R extends BulkReport>(
   await retryPending(
     collection,
     builder,
-    {
+    runSettings(limits, {
       ordered: report.ordered,
-      session: undefined,
-      writeConcern: undefined,
-      bypassDocumentValidation: undefined,
-      maxBsonObjectSize: limits.maxBsonObjectSize,
-      batchSize: o.batchSize ?? limits.maxWriteBatchSize,
+      batchSize: o.batchSize,
       concurrency: o.concurrency,
       attempt: report.stats.attempts + 1,
       total: report.total,
-      onProgress: undefined,
-    },
+    }),
     retry,
   );
   const next = builder.finish() as R;
