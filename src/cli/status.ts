@@ -7,8 +7,8 @@
 import { stat } from 'node:fs/promises';
 import { MongoClient } from 'mongodb';
 import { type ShareCheckpoint, shareCheckpoints } from '../stream/share-checkpoint.js';
-import { checkCollectionName, checkDbName, checkUri } from './args.js';
 import { importIdOf } from './import-share.js';
+import { checkCollectionName, checkDbName, checkUri } from './option-checks.js';
 import { formatBytes, formatCount, formatDuration } from './progress.js';
 
 interface Output {

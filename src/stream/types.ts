@@ -72,7 +72,9 @@ export interface CheckpointProgress {
   readonly rejected: number;
 }
 
-export type StreamMode = 'insert' | 'upsert' | 'merge' | 'delete';
+/** Every stream mode (one list for streamInsert's check and the CLI's). */
+export const STREAM_MODES = ['insert', 'upsert', 'merge', 'delete'] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
 
 /** Yielded after every acknowledged batch. */
 export interface StreamProgress {

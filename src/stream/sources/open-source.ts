@@ -9,7 +9,9 @@ import { type JsonArrayOptions, readJsonArray } from './json-array.js';
 import { type NdjsonOptions, readNdjson } from './ndjson.js';
 import { ownSource } from './own-source.js';
 
-export type SourceFormat = 'ndjson' | 'csv' | 'json';
+/** Every input format (one list for openSource and the CLI). */
+export const SOURCE_FORMATS = ['ndjson', 'csv', 'json'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** The format, plus the options of every reader: each reader takes the ones it knows. */
 export interface OpenSourceOptions extends NdjsonOptions, CsvOptions, JsonArrayOptions {
