@@ -1,3 +1,4 @@
+/** The public surface, every export by name: docs/ documents each one (docs/architecture.md). */
 export { ErrorCode } from './core/codes.js';
 export { BulkwrightError } from './core/errors.js';
 export type { Applied, Failure, ValidationIssue } from './core/failure.js';
@@ -13,6 +14,7 @@ export type {
   AnyModel,
   DocOf,
   IdOf,
+  IdOfModel,
   InputOf,
   Model,
   ModelDefinition,
@@ -21,7 +23,7 @@ export type {
   StoredDoc,
   Timestamps,
 } from './model/define-model.js';
-export { defineModel, isModel, looseModel } from './model/define-model.js';
+export { defineModel } from './model/define-model.js';
 export type { ArrayPaths, NumericPaths, Paths, PathValue } from './model/paths.js';
 export type {
   DeleteManyOp,
@@ -41,9 +43,51 @@ export type { BulkOptions, BulkProgress, RetryOptions } from './plan/options.js'
 export type { ThrottleOptions } from './plan/throttle-options.js';
 export { BulkReportError, BulkWriteFailure } from './report/bulk-report-error.js';
 export type { BatchTiming, BulkReport, Counts, Operation, ReportStats } from './report/report.js';
-export * from './stream/index.js';
+export {
+  type CollectionCheckpointOptions,
+  collectionCheckpoint,
+  type FileCheckpointOptions,
+  fileCheckpoint,
+} from './stream/checkpoint.js';
+export {
+  type ClosableDeadLetterSink,
+  combineSinks,
+  deadLetterCallback,
+  deadLetterFile,
+} from './stream/dead-letter.js';
+export {
+  type ExportNdjsonOptions,
+  type ExportOptions,
+  type ExportResult,
+  exportNdjson,
+} from './stream/export.js';
+export { filesOfShare, type Partition } from './stream/partition.js';
+export {
+  type ShareCheckpoint,
+  type ShareCheckpointOptions,
+  type ShareCheckpointStore,
+  shareCheckpoint,
+} from './stream/share-checkpoint.js';
+export type { TextInput } from './stream/sources/byte-chunks.js';
+export { type CsvColumnType, type CsvOptions, readCsv } from './stream/sources/csv.js';
+export type { EjsonMode } from './stream/sources/ejson.js';
+export { type FromIterableOptions, fromIterable } from './stream/sources/from-iterable.js';
+export { type JsonArrayOptions, readJsonArray } from './stream/sources/json-array.js';
+export { type NdjsonOptions, readNdjson } from './stream/sources/ndjson.js';
 export { type StreamSource, streamInsert } from './stream/stream-insert.js';
 export type { StreamInsertOptions } from './stream/stream-options.js';
+export type {
+  CheckpointProgress,
+  CheckpointStore,
+  DeadLetter,
+  DeadLetterSink,
+  RejectionKind,
+  SourceErrorCode,
+  SourceRecord,
+  StreamMode,
+  StreamProgress,
+  StreamReport,
+} from './stream/types.js';
 export { type SyncAction, type SyncReport, sync } from './sync/sync.js';
 export type { SyncOptions } from './sync/sync-options.js';
 export { bulkDelete, type DeleteOptions } from './verbs/bulk-delete.js';

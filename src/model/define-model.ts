@@ -86,6 +86,7 @@ export type AnyModel = Model<any, any, any>;
 export type DocOf<M extends AnyModel> = NonNullable<M['$doc']>;
 /** What callers pass for a model: the schema's input type. */
 export type InputOf<M extends AnyModel> = NonNullable<M['$input']>;
+/** The `_id` type of a model's documents: what its reports carry. */
 export type IdOfModel<M extends AnyModel> = IdOf<DocOf<M>>;
 
 export function defineModel<S extends z.ZodObject, TS extends boolean = false, SD extends boolean = false>(
