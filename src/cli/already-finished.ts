@@ -1,6 +1,9 @@
 /** `--resume` of a share whose checkpoint says it finished: nothing to import, say so and exit 0. */
+
+import { basename } from 'node:path';
 import type { ShareCheckpoint } from '../stream/share-checkpoint.js';
 import type { ImportCommand } from './args.js';
+import { isFileList } from './input-files.js';
 import { formatCount } from './progress.js';
 import { isWorker, sendToParent } from './worker-channel.js';
 
@@ -12,7 +15,8 @@ export function alreadyFinished(
   const { index, count } = command.shares.partition;
   if (isWorker())
     sendToParent({ type: 'finished-before', written: checkpoint.written, rejected: checkpoint.rejected });
-  const share = count > 1 ? `share ${index}/${count}` : 'the import';
+  const share =
+    count > 1 ? `share ${index}/${count}` : isFileList(command.files) ? basename(command.file) : 'the import';
   output.out(
     command.json
       ? JSON.stringify({

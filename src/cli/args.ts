@@ -11,6 +11,7 @@ import { checkExport } from './check-export.js';
 import { collectProblems } from './collect-problems.js';
 import { type CheckpointChoice, type CliCommand, type ImportCommand, UsageError } from './commands.js';
 import { checkImportExtras } from './import-extras.js';
+import { checkInputArgs } from './input-files.js';
 import {
   checkCollectionName,
   checkColumns,
@@ -74,13 +75,14 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   }
   if (!parsed) throw new UsageError(['a command is required: import or export']);
   return parsed.name === 'import'
-    ? checkImport(parsed.file, parsed.options, env)
+    ? checkImport(parsed.files, parsed.options, env)
     : checkExport(parsed.options, env);
 }
 
-function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv): ImportCommand {
+function checkImport(files: readonly string[], raw: RawImportOptions, env: NodeJS.ProcessEnv): ImportCommand {
   const { problems, check } = collectProblems();
-  if (file.trim() === '') problems.push('<file>: expected a path to a file, received an empty string');
+  const file = files[0] ?? '';
+  checkInputArgs(files, raw, problems); // several files: see input-files.ts
   const uri = check(() => checkUri(raw.uri, env));
   const db = check(() => checkDbName(raw.db));
   const model = raw.model === undefined ? undefined : check(() => checkModel(raw.model as string));
@@ -140,6 +142,7 @@ function checkImport(file: string, raw: RawImportOptions, env: NodeJS.ProcessEnv
   return {
     command: 'import',
     file,
+    files,
     uri: uri as string,
     db: db as string,
     ...(collection !== undefined ? { collection } : {}),

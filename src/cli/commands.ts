@@ -18,6 +18,8 @@ export interface ImportCommand extends ImportExtras {
   readonly command: 'import';
   /** The input file, as given (resolved against the cwd when opened). */
   readonly file: string;
+  /** Every input as given: paths, or patterns (several: see import-files.ts); `file` is the first. */
+  readonly files: readonly string[];
   readonly uri: string;
   readonly db: string;
   /** Absent only when `--model` is given: the model's own collection is used then. */

@@ -50,7 +50,7 @@ export interface RawExportOptions {
 }
 
 export type Parsed =
-  | { readonly name: 'import'; readonly file: string; readonly options: RawImportOptions }
+  | { readonly name: 'import'; readonly files: readonly string[]; readonly options: RawImportOptions }
   | { readonly name: 'export'; readonly options: RawExportOptions };
 
 /** The commander program. Its actions only record what was parsed. */
@@ -71,7 +71,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     .description(
       'Import an NDJSON, CSV or JSON-array file into a collection, streaming, with bounded memory.',
     )
-    .argument('<file>', 'the file to import')
+    .argument('<files...>', 'the file(s) to import: paths, or a quoted pattern with * and ? (data/*.ndjson)')
     .option('--uri <uri>', 'connection string (default: $MONGODB_URI)')
     .option('--db <name>', 'database name')
     .option('--collection <name>', "collection name (default with --model: the model's collection)")
@@ -113,7 +113,7 @@ export function buildProgram(onParsed: (parsed: Parsed) => void, write: (text: s
     )
     .option('--partition <i/n>', 'import only share i of n (0 <= i < n): see docs/scale-out.md')
     .option('--workers <n>', 'import as n shares in n child processes')
-    .action((file: string, options: RawImportOptions) => onParsed({ name: 'import', file, options }));
+    .action((files: string[], options: RawImportOptions) => onParsed({ name: 'import', files, options }));
   addImportExtras(importCommand);
 
   program

@@ -4,6 +4,8 @@
  * Everything it prints goes through a redactor, so a password in `--uri` is never shown.
  */
 import { parseCli, UsageError } from './args.js';
+import { runImportFiles } from './import-files.js';
+import { isFileList } from './input-files.js';
 import { ModelLoadError } from './load-model.js';
 import { type CliIo, createOutput, EXIT_FATAL, FatalError, messageOf, processIo } from './output.js';
 import { createRedactor, secretsOf } from './redact.js';
@@ -42,6 +44,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return command.code;
     }
     if (command.command === 'export') return await runExport(command, output);
+    if (isFileList(command.files))
+      return await runImportFiles(command, argv, output, (one) => runImport(one, output));
     if (command.shares.workers !== undefined) return await runWorkers(command, argv, output);
     return await runImport(command, output);
   } catch (error) {

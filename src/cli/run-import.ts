@@ -9,6 +9,7 @@ import { alreadyFinished } from './already-finished.js';
 import type { ImportCommand } from './commands.js';
 import { checkReadable, connect } from './connect.js';
 import { importIdOf, setupShare } from './import-share.js';
+import { isFileList } from './input-files.js';
 import { interruption } from './interruption.js';
 import { bindModel, loadModel } from './load-model.js';
 import { FatalError, fatal, messageOf, type Output } from './output.js';
@@ -48,7 +49,10 @@ export async function runImport(command: ImportCommand, output: Output): Promise
     if (deadLetterPath === file)
       throw new FatalError(`--dead-letter: expected another file than the input, received ${file}`);
     const deadLetter = deadLetterPath
-      ? lazyDeadLetter(deadLetterPath, output.redact, { append: command.resume })
+      ? lazyDeadLetter(deadLetterPath, output.redact, {
+          append: command.resume,
+          ...(isFileList(command.files) ? { file } : {}), // one file of a list: name it in each letter
+        })
       : undefined;
     const checkpointKey = importIdOf(file, command.db, collection);
     const before = await share.shareStore?.begin(command.resume).catch((e: unknown) => fatal(e));

@@ -8,15 +8,18 @@ import { stat } from 'node:fs/promises';
 import { MongoClient } from 'mongodb';
 import { type ShareCheckpoint, shareCheckpoints } from '../stream/share-checkpoint.js';
 import { importIdOf } from './import-share.js';
+import { expandInputs, isFileList } from './input-files.js';
 import { checkCollectionName, checkDbName, checkUri } from './option-checks.js';
 import type { Output as FullOutput } from './output.js';
 import { formatBytes, formatCount, formatDuration } from './progress.js';
+import { statusOfFiles } from './status-files.js';
 
 type Output = Pick<FullOutput, 'out' | 'err'>;
 
 const USAGE =
-  'usage: bulkwright status <file> [--uri <uri>] --db <name> --collection <name> [--json]\n' +
-  "Shows each share's checkpoint of the import of <file> into db.collection, and the whole import's progress.";
+  'usage: bulkwright status <file...> [--uri <uri>] --db <name> --collection <name> [--json]\n' +
+  "Shows each share's checkpoint of the import of <file> into db.collection, and the whole import's progress.\n" +
+  'Several files (paths, or a quoted pattern such as data/*.ndjson): the state of each file, then of all.';
 
 export async function runStatus(
   argv: readonly string[],
@@ -33,10 +36,16 @@ export async function runStatus(
     output.err(USAGE);
     return 2;
   }
+  const list = isFileList(args.files) ? await expandInputs(args.files) : undefined;
+  if (list && list.problems.length > 0) {
+    for (const problem of list.problems) output.err(`bulkwright: ${problem}`);
+    return 2;
+  }
   const client = new MongoClient(args.uri, { serverSelectionTimeoutMS: 10_000, appName: 'bulkwright' });
   try {
     await client.connect();
-    const importId = importIdOf(args.file, args.db, args.collection);
+    if (list) return await statusOfFiles(client.db(args.db), list.files, args, output);
+    const importId = importIdOf(args.files[0]!, args.db, args.collection);
     const shares = await shareCheckpoints(client.db(args.db), importId);
     const size = await stat(importId.slice(0, importId.lastIndexOf('|'))).then(
       (s) => s.size,
@@ -54,7 +63,7 @@ export async function runStatus(
 }
 
 type StatusArgs =
-  | { file: string; uri: string; db: string; collection: string; json: boolean }
+  | { files: string[]; uri: string; db: string; collection: string; json: boolean }
   | { problems: string[] }
   | { help: true };
 
@@ -71,7 +80,7 @@ function parseStatusArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Statu
     else if (arg.startsWith('--')) problems.push(`unknown option ${arg}`);
     else files.push(arg);
   }
-  if (files.length !== 1) problems.push(`<file>: expected one input file, received ${files.length}`);
+  if (files.length === 0) problems.push('<file>: expected an input file (or several), received none');
   const check = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
@@ -84,7 +93,7 @@ function parseStatusArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Statu
   const db = check(() => checkDbName(values['--db']));
   const collection = check(() => checkCollectionName(values['--collection']));
   if (problems.length > 0) return { problems };
-  return { file: files[0]!, uri: uri!, db: db!, collection: collection!, json };
+  return { files, uri: uri!, db: db!, collection: collection!, json };
 }
 
 export interface ShareStatus {

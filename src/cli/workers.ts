@@ -21,10 +21,13 @@ type Output = Pick<FullOutput, 'redact' | 'out' | 'err'>;
 interface Child {
   readonly index: number;
   readonly process: ChildProcess;
+  /** The progress of the file being imported, and the sum over the files done before it. */
   progress?: StreamProgress;
-  report?: StreamReport;
-  finishedBefore?: { written: number; rejected: number };
-  deadLetterFile?: string;
+  done?: StreamProgress;
+  /** One per file (a child of a list import imports several). */
+  readonly reports: StreamReport[];
+  readonly finishedBefore: { written: number; rejected: number }[];
+  readonly deadLetterFiles: string[];
   code?: number | null;
   signal?: NodeJS.Signals | null;
 }
@@ -33,10 +36,11 @@ export async function runWorkers(
   command: ImportCommand,
   argv: readonly string[],
   output: Output,
+  files?: readonly string[],
 ): Promise<number> {
   const count = command.shares.workers!;
-  const file = resolve(command.file);
-  const totalBytes = await sourceSize(file).catch(() => undefined);
+  const file = files ? command.files.join(' ') : resolve(command.file);
+  const totalBytes = await totalSize(files ?? [file]);
   const progress = createProgress({
     mode: progressMode({ quiet: command.quiet, isTTY: process.stderr.isTTY, term: process.env.TERM }),
     stream: process.stderr,
@@ -50,6 +54,9 @@ export async function runWorkers(
   for (let index = 0; index < count; index++) {
     const child: Child = {
       index,
+      reports: [],
+      finishedBefore: [],
+      deadLetterFiles: [],
       process: fork(process.argv[1]!, [...base, '--partition', `${index}/${count}`], {
         execArgv: process.execArgv,
         env: { ...process.env, [WORKER_ENV]: '1' },
@@ -61,14 +68,16 @@ export async function runWorkers(
         child.progress = message.progress;
         progress.update(
           mergeProgress(
-            children.map((c) => c.progress),
+            children.flatMap((c) => [c.done, c.progress]),
             performance.now() - started,
           ),
         );
       } else if (message.type === 'report') {
-        child.report = message.report;
-        if (message.deadLetterFile) child.deadLetterFile = message.deadLetterFile;
-      } else child.finishedBefore = { written: message.written, rejected: message.rejected };
+        child.reports.push(message.report);
+        child.done = mergeProgress([child.done, child.progress], 0);
+        child.progress = undefined;
+        if (message.deadLetterFile) child.deadLetterFiles.push(message.deadLetterFile);
+      } else child.finishedBefore.push({ written: message.written, rejected: message.rejected });
     });
     children.push(child);
   }
@@ -107,15 +116,15 @@ export async function runWorkers(
         `bulkwright: ${share} died (${c.signal ?? 'no exit code'}); run the same command with --resume to finish it`,
       );
       worst = 2;
-    } else if (c.code !== 0 && !c.report && !c.finishedBefore) {
+    } else if (c.code !== 0 && c.reports.length === 0 && c.finishedBefore.length === 0) {
       output.err(`bulkwright: ${share} failed (exit code ${c.code}); see its message above`);
       worst = Math.max(worst, 2);
     } else worst = severity(worst, c.code);
   }
-  const reports = children.flatMap((c) => (c.report ? [c.report] : []));
-  const before = children.flatMap((c) => (c.finishedBefore ? [c.finishedBefore] : []));
+  const reports = children.flatMap((c) => c.reports);
+  const before = children.flatMap((c) => c.finishedBefore);
   const report = mergeReports(reports, before, performance.now() - started, command.mode);
-  const deadLetters = children.flatMap((c) => (c.deadLetterFile ? [c.deadLetterFile] : []));
+  const deadLetters = children.flatMap((c) => c.deadLetterFiles);
   const interrupted = signalled !== undefined || children.some((c) => c.code === 130 || c.code === 143);
   const context = {
     file,
@@ -135,8 +144,14 @@ export async function runWorkers(
   return worst === 0 ? exitCodeOf(report, false) : worst;
 }
 
+/** The input's size in bytes (of every file of a list), when known. */
+async function totalSize(files: readonly string[]): Promise<number | undefined> {
+  const sizes = await Promise.all(files.map((f) => sourceSize(f).catch(() => undefined)));
+  return sizes.every((s) => s !== undefined) ? sizes.reduce((a, b) => a + b, 0) : undefined;
+}
+
 /** 2 (fatal) over 143/130 (interrupted) over 1 (rejections) over 0. */
-function severity(worst: number, code: number): number {
+export function severity(worst: number, code: number): number {
   const rank = (c: number) => (c === 2 ? 4 : c === 143 || c === 130 ? 3 : c === 1 ? 2 : c === 0 ? 0 : 4);
   return rank(code) > rank(worst) ? code : worst;
 }

@@ -1,5 +1,5 @@
 /**
- * Where rejected records go. The file sink writes NDJSON, one `{position, line?, reason, record}` per line,
+ * Where rejected records go. The file sink writes NDJSON, one `{position, line?, file?, reason, record}` per line,
  * as relaxed Extended JSON: ObjectIds and dates in `record` come out as `{"$oid": …}` and
  * `{"$date": …}`, which `readNdjson` reads back as ObjectId and Date, so a fixed dead-letter file
  * can be re-imported. `record` is the raw text when the source had one (an NDJSON line, a CSV row).
@@ -112,10 +112,12 @@ export function combineSinks(...sinks: DeadLetterSink[]): ClosableDeadLetterSink
 /** One dead letter as its NDJSON line, newline included. Never throws: a record EJSON cannot encode is kept as text. */
 export function deadLetterLine(letter: DeadLetter): string {
   const { reason, record } = letter;
-  const position =
-    letter.line !== undefined
-      ? { position: letter.position, line: letter.line }
-      : { position: letter.position };
+  // `position` first: a resume finds the letters to forget by it (dead-letter-resume.ts).
+  const position = {
+    position: letter.position,
+    ...(letter.line !== undefined ? { line: letter.line } : {}),
+    ...(letter.file !== undefined ? { file: letter.file } : {}),
+  };
   try {
     return `${BSON.EJSON.stringify({ ...position, reason, record }, { relaxed: true })}\n`;
   } catch (error) {

@@ -11,7 +11,7 @@ import type { DeadLetter, DeadLetterSink } from './types.js';
 export function lazyDeadLetter(
   path: string,
   redact: (text: string) => string,
-  options: { readonly append: boolean },
+  options: { readonly append: boolean; readonly file?: string },
 ): DeadLetterSink & { readonly count: () => number; close(): Promise<void> } {
   let sink: Promise<DeadLetterSink> | undefined;
   let written = 0;
@@ -25,7 +25,12 @@ export function lazyDeadLetter(
       sink ??= open();
       written += 1;
       const target = await sink;
-      await target.write({ ...letter, reason: { ...letter.reason, message: redact(letter.reason.message) } });
+      const file = options.file !== undefined ? { file: options.file } : {};
+      await target.write({
+        ...letter,
+        ...file,
+        reason: { ...letter.reason, message: redact(letter.reason.message) },
+      });
     },
     async resume(position: number) {
       if (options.append && !sink) await forgetLettersAfter(path, position);

@@ -28,6 +28,8 @@ export interface SourceRecord {
 export type RejectionKind = FailureKind | 'parse';
 
 export interface DeadLetter {
+  /** The input file, when one dead-letter stream could hold records of several (the CLI's file lists). */
+  readonly file?: string;
   readonly position: number;
   /** The line number, when `position` is a byte position and the line is known. */
   readonly line?: number;
