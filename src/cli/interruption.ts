@@ -1,7 +1,14 @@
 import type { Output } from './output.js';
 
-export /** Stops pulling on the first SIGINT/SIGTERM; a second one ends the process at once. */
-function interruption(output: Output, onFirst: (message: string) => void) {
+/** The run's abort signal, the exit code of the signal that came (130/143), and the handlers' removal. */
+export interface Interruption {
+  readonly signal: AbortSignal;
+  code(): number | undefined;
+  dispose(): void;
+}
+
+/** Stops pulling on the first SIGINT/SIGTERM; a second one ends the process at once. */
+export function interruption(output: Output, onFirst: (message: string) => void): Interruption {
   const controller = new AbortController();
   let signalCode: number | undefined;
   let firstAt = 0;
