@@ -10,14 +10,10 @@ import { basename, extname, resolve } from 'node:path';
 import { filesOfShare } from '../stream/partition.js';
 import type { ImportCommand } from './args.js';
 import { expandInputs } from './input-files.js';
-import type { Redactor } from './redact.js';
+import type { Output as FullOutput } from './output.js';
 import { runWorkers, severity } from './workers.js';
 
-interface Output {
-  readonly redact: Redactor;
-  out(text: string): void;
-  err(text: string): void;
-}
+type Output = Pick<FullOutput, 'redact' | 'out' | 'err'>;
 
 export async function runImportFiles(
   command: ImportCommand,

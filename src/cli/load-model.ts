@@ -8,8 +8,8 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Db } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
+import { BulkwrightError } from '../core/errors.js';
 import { type AnyModel, isModel } from '../model/define-model.js';
-import { BulkwrightError } from '../report/errors.js';
 
 export interface ModelSpec {
   readonly specifier: string;

@@ -7,16 +7,14 @@
 import { stat } from 'node:fs/promises';
 import { MongoClient } from 'mongodb';
 import { type ShareCheckpoint, shareCheckpoints } from '../stream/share-checkpoint.js';
-import { checkCollectionName, checkDbName, checkUri } from './args.js';
 import { importIdOf } from './import-share.js';
 import { expandInputs, isFileList } from './input-files.js';
+import { checkCollectionName, checkDbName, checkUri } from './option-checks.js';
+import type { Output as FullOutput } from './output.js';
 import { formatBytes, formatCount, formatDuration } from './progress.js';
 import { statusOfFiles } from './status-files.js';
 
-interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
+type Output = Pick<FullOutput, 'out' | 'err'>;
 
 const USAGE =
   'usage: bulkwright status <file...> [--uri <uri>] --db <name> --collection <name> [--json]\n' +

@@ -11,16 +11,12 @@ import { sourceSize } from '../stream/sources/open-source.js';
 import type { StreamProgress, StreamReport } from '../stream/types.js';
 import type { ImportCommand } from './args.js';
 import { mergeProgress, mergeReports } from './merge-reports.js';
+import type { Output as FullOutput } from './output.js';
 import { createProgress, progressMode } from './progress.js';
-import type { Redactor } from './redact.js';
 import { exitCodeOf, summaryJson, summaryText } from './summary.js';
 import { WORKER_ENV, type WorkerMessage } from './worker-channel.js';
 
-interface Output {
-  readonly redact: Redactor;
-  out(text: string): void;
-  err(text: string): void;
-}
+type Output = Pick<FullOutput, 'redact' | 'out' | 'err'>;
 
 interface Child {
   readonly index: number;

@@ -41,7 +41,7 @@ export const ErrorCode = {
   // Thrown, as the `code` of a `BulkwrightError`.
   /** An option, argument or model definition is not what the call takes. Thrown before any I/O. */
   InvalidOption: 'BW_INVALID_OPTION',
-  /** A call with `throwOnFailure: true` did not write everything (`BulkWriteFailure`). */
+  /** A call with `throwOnFailure: true` did not write everything (`BulkReportError`). */
   BulkWriteFailed: 'BW_BULK_WRITE_FAILED',
   /** `atomic: true` on a server without multi-document transactions. */
   TransactionsUnsupported: 'BW_TRANSACTIONS_UNSUPPORTED',

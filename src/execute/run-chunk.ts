@@ -9,17 +9,17 @@ import {
   MongoError,
   MongoNetworkTimeoutError,
 } from 'mongodb';
+import { ClientCode, clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { driverRefusal } from '../plan/driver-shape.js';
 import { DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { validationFailure } from '../plan/validate.js';
 import {
   type ChunkOutcome,
   outcomeFromError,
   outcomeFromResult,
   zeroCounts,
-} from '../report/bulk-write-error.js';
-import { ClientCode, clientFailure, type Failure, FailureKind } from '../report/failure.js';
+} from '../report/chunk-outcome.js';
 
 export interface ChunkSettings {
   readonly ordered: boolean;

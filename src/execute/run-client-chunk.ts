@@ -11,10 +11,10 @@ import {
   type MongoClient,
   MongoClientBulkWriteError,
 } from 'mongodb';
-import type { PlannedOp } from '../plan/planned-op.js';
-import { type ChunkOutcome, outcomeFromError, zeroCounts } from '../report/bulk-write-error.js';
+import type { Failure } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
+import { type ChunkOutcome, outcomeFromError, zeroCounts } from '../report/chunk-outcome.js';
 import { isRetryableCode, writeErrorKind } from '../report/classify.js';
-import type { Failure } from '../report/failure.js';
 import type { ChunkSettings } from './run-chunk.js';
 
 export async function runClientChunk(

@@ -4,9 +4,9 @@
  */
 import type { Collection, Document } from 'mongodb';
 import pMap from 'p-map';
+import { chunk, type PlannedOp } from '../core/planned-op.js';
 import type { BulkProgress } from '../plan/options.js';
-import { chunk, type PlannedOp } from '../plan/planned-op.js';
-import type { ChunkOutcome } from '../report/bulk-write-error.js';
+import type { ChunkOutcome } from '../report/chunk-outcome.js';
 import type { ReportBuilder } from '../report/report-builder.js';
 import type { Pacer } from './pacer.js';
 import { type ChunkSettings, runChunk } from './run-chunk.js';

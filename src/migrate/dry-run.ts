@@ -1,6 +1,6 @@
 /** What a dry run reports: how many documents each kind of change would touch, and a sample. */
 import type { Document } from 'mongodb';
-import type { PlannedOp } from '../plan/planned-op.js';
+import type { PlannedOp } from '../core/planned-op.js';
 
 export interface DryRunSample {
   readonly _id: unknown;

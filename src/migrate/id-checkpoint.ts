@@ -3,7 +3,7 @@
  * a resumed run starts after it. The stream's stores keep a record number; this one keeps an id.
  */
 import type { Db } from 'mongodb';
-import { optionError } from '../plan/option-error.js';
+import { optionError } from '../core/option-error.js';
 
 export interface IdCheckpointStore {
   /** The last handled `_id`, or undefined when the run has not started. */

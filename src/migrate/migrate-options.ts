@@ -1,8 +1,8 @@
 /** Options of `migrate`, checked and defaulted before any I/O. */
 import type { Db, Document, WriteConcernSettings } from 'mongodb';
+import { invalidOption, optionError } from '../core/option-error.js';
 import type { AnyModel, DocOf } from '../model/define-model.js';
 import type { TypedFilter } from '../model/typed-ops.js';
-import { invalidOption, optionError } from '../plan/option-error.js';
 import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
 import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 import type { MigrationChange } from './change.js';

@@ -8,13 +8,13 @@
 
 import type { Collection, Document, WithId } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
-import { createPacer } from '../execute/pacer.js';
-import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import { clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
+import { runPlan } from '../execute/run-plan.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel, DocOf, IdOfModel } from '../model/define-model.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { prepare } from '../plan/prepare.js';
-import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
@@ -68,19 +68,12 @@ export async function migrate<M extends AnyModel, TSource = WithId<DocOf<M>>>(
   const backup = o.backup && !o.dryRun ? backupOf(db!, o.id!) : undefined;
   const checkpoint = o.dryRun ? undefined : o.checkpoint;
   const resumedAfter = checkpoint ? await checkpoint.load() : undefined;
-  const settings: RunSettings = {
+  const settings = runSettings(limits, {
     ordered: false,
-    session: undefined,
     writeConcern: options.writeConcern,
-    bypassDocumentValidation: undefined,
-    maxBsonObjectSize: limits.maxBsonObjectSize,
     batchSize: o.batchSize,
-    concurrency: 1,
-    attempt: 1,
-    total: 0,
-    onProgress: undefined,
-    pacer: createPacer(options),
-  };
+    throttle: options,
+  });
   const totals = new RunTotals();
   const tally = o.dryRun ? new DryRunTally(o.sampleSize) : undefined;
   let lastId = resumedAfter;

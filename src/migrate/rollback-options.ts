@@ -1,6 +1,6 @@
 /** Options of `rollback`, checked and defaulted before any I/O. */
 import type { WriteConcernSettings } from 'mongodb';
-import { optionError } from '../plan/option-error.js';
+import { optionError } from '../core/option-error.js';
 import { checkInteger, type ResolvedRetry, type RetryOptions, resolveRetry } from '../plan/options.js';
 import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 

@@ -9,13 +9,13 @@
 
 import type { Collection, Document } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
-import { createPacer } from '../execute/pacer.js';
-import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import { BulkwrightError } from '../core/errors.js';
+import { clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
+import { runPlan } from '../execute/run-plan.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import type { PlannedOp } from '../plan/planned-op.js';
-import { BulkwrightError } from '../report/errors.js';
-import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
@@ -63,19 +63,12 @@ export async function rollback(
   }
   const backup = backupOf(db, migrationId);
   const limits = await serverLimits(db);
-  const settings: RunSettings = {
+  const settings = runSettings(limits, {
     ordered: false,
-    session: undefined,
     writeConcern: o.writeConcern,
-    bypassDocumentValidation: undefined,
-    maxBsonObjectSize: limits.maxBsonObjectSize,
     batchSize: o.batchSize,
-    concurrency: 1,
-    attempt: 1,
-    total: 0,
-    onProgress: undefined,
-    pacer: createPacer(o),
-  };
+    throttle: o,
+  });
   const totals = new RunTotals();
   let scanned = 0;
   let alreadyRestored = 0;

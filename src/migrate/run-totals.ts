@@ -3,8 +3,10 @@
  * own builder (so retries never resend an earlier page's exhausted failures), and failures carry
  * the run's own indices (position in the run's reading order).
  */
-import type { Failure } from '../report/failure.js';
+
+import type { Failure } from '../core/failure.js';
 import type { BatchTiming, BulkReport, Counts } from '../report/report.js';
+import { reportStats } from '../report/report-stats.js';
 
 export class RunTotals {
   private readonly counts: Counts = { inserted: 0, matched: 0, modified: 0, deleted: 0, upserted: 0 };
@@ -36,9 +38,7 @@ export class RunTotals {
   }
 
   finish(total: number): BulkReport {
-    const durationMs = performance.now() - this.started;
     const c = this.counts;
-    const written = c.inserted + c.matched + c.upserted + c.deleted;
     const failures = [...this.failures].sort((a, b) => a.index - b.index);
     const notAttempted = [...this.notAttempted].sort((a, b) => a - b);
     return {
@@ -55,13 +55,7 @@ export class RunTotals {
       upsertedIds: {},
       failures,
       notAttempted,
-      stats: {
-        batches: this.timings.length,
-        attempts: this.attempts,
-        durationMs: Math.round(durationMs * 100) / 100,
-        docsPerSecond: durationMs > 0 ? Math.round((written / durationMs) * 1000) : 0,
-        batchTimings: this.timings,
-      },
+      stats: reportStats(this.started, c, this.attempts, this.timings),
     };
   }
 }

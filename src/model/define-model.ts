@@ -1,8 +1,8 @@
 import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
 import { z } from 'zod';
 import { ErrorCode } from '../core/codes.js';
-import { optionError } from '../plan/option-error.js';
-import { BulkwrightError } from '../report/errors.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
 import type { UpdateOp } from './typed-ops.js';
 
 export interface Timestamps {
@@ -86,6 +86,7 @@ export type AnyModel = Model<any, any, any>;
 export type DocOf<M extends AnyModel> = NonNullable<M['$doc']>;
 /** What callers pass for a model: the schema's input type. */
 export type InputOf<M extends AnyModel> = NonNullable<M['$input']>;
+/** The `_id` type of a model's documents: what its reports carry. */
 export type IdOfModel<M extends AnyModel> = IdOf<DocOf<M>>;
 
 export function defineModel<S extends z.ZodObject, TS extends boolean = false, SD extends boolean = false>(

@@ -4,7 +4,7 @@
  * they are found first, and each becomes a validation failure at its own index.
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
-import type { ValidationIssue } from '../report/failure.js';
+import type { ValidationIssue } from '../core/failure.js';
 import { isPlainObject } from './validate.js';
 
 const verbs = ['insertOne', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany'];

@@ -3,7 +3,7 @@
  * Messages follow one template: the option, what was expected, what was received.
  */
 import type { ClientSession, Document, WriteConcernSettings } from 'mongodb';
-import { checkKnownOptions, optionError } from './option-error.js';
+import { checkKnownOptions, optionError } from '../core/option-error.js';
 import { checkThrottle, type ThrottleOptions } from './throttle-options.js';
 
 export interface RetryOptions {
@@ -61,7 +61,7 @@ export interface BulkOptions extends ThrottleOptions {
    * (outcome unknown, resent with `retry` where replay-safe). @default 60000
    */
   readonly batchTimeoutMs?: number;
-  /** Throw a `BulkWriteFailure` carrying the report instead of returning a report that is not ok. */
+  /** Throw a `BulkReportError` carrying the report instead of returning a report that is not ok. */
   readonly throwOnFailure?: boolean;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Document } from 'mongodb';
 import { z } from 'zod';
-import type { ValidationIssue } from '../report/failure.js';
+import type { ValidationIssue } from '../core/failure.js';
 import { replacementRefusal, updateRefusal } from './driver-shape.js';
 import type { PrepareContext } from './prepare-insert.js';
 import { type PathLookup, schemaAtPath } from './schema-at-path.js';

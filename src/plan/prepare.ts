@@ -3,10 +3,10 @@
  * Failure at that index. Pure apart from the model's hooks; nothing here talks to the server.
  */
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
+import { ClientCode, clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import type { AnyModel } from '../model/define-model.js';
-import { ClientCode, clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import { driverRefusal } from './driver-shape.js';
-import type { PlannedOp } from './planned-op.js';
 import { type DeleteLike, prepareDeleteOp } from './prepare-delete.js';
 import { finishInsertDoc, type PrepareContext, prepareInsertDoc } from './prepare-insert.js';
 import { prepareUpdateOp, type UpdateLike } from './prepare-update.js';

@@ -1,5 +1,5 @@
 /** Throttling options shared by every writer, checked before any I/O. */
-import { optionError } from './option-error.js';
+import { optionError } from '../core/option-error.js';
 
 export interface ThrottleOptions {
   /** Ops sent per second at most, averaged from the first batch on. @default unlimited */

@@ -5,7 +5,7 @@ import {
   type Failure,
   FailureKind,
   type ValidationIssue,
-} from '../report/failure.js';
+} from '../core/failure.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 

@@ -10,7 +10,7 @@ import {
   MongoNetworkError,
   MongoServerSelectionError,
 } from 'mongodb';
-import { type Applied, FailureKind } from './failure.js';
+import { type Applied, FailureKind } from '../core/failure.js';
 
 /** The driver's RETRYABLE_WRITE_ERROR_CODES, and WriteConflict (112), which passes too. */
 const retryableCodes = new Set([6, 7, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);

@@ -3,10 +3,12 @@
  * written (counts and ids), `failures`, `notAttempted` — except a write-concern failure, which is
  * written *and* listed, because the server applied it without confirming it.
  */
-import type { PlannedOp } from '../plan/planned-op.js';
-import type { ChunkOutcome } from './bulk-write-error.js';
-import type { Failure } from './failure.js';
+
+import type { Failure } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
+import type { ChunkOutcome } from './chunk-outcome.js';
 import type { BatchTiming, BulkReport, Counts, Operation } from './report.js';
+import { reportStats } from './report-stats.js';
 
 /** What a retry resends: the op, and how its previous try ended. */
 export interface RetryCandidate {
@@ -141,11 +143,9 @@ export class ReportBuilder {
   }
 
   finish(extra?: { rolledBack?: boolean }): BulkReport {
-    const durationMs = performance.now() - this.started;
     const failures = [...this.failures.values()].sort((a, b) => a.index - b.index);
     const notAttempted = [...this.notAttempted.keys()].sort((a, b) => a - b);
     const c = this.counts;
-    const written = c.inserted + c.matched + c.upserted + c.deleted;
     const report: BulkReport = {
       ok: failures.length === 0 && notAttempted.length === 0 && !extra?.rolledBack,
       operation: this.operation,
@@ -161,13 +161,7 @@ export class ReportBuilder {
       failures,
       notAttempted,
       ...(extra?.rolledBack ? { rolledBack: true } : {}),
-      stats: {
-        batches: this.timings.length,
-        attempts: this.attempts,
-        durationMs: Math.round(durationMs * 100) / 100,
-        docsPerSecond: durationMs > 0 ? Math.round((written / durationMs) * 1000) : 0,
-        batchTimings: this.timings,
-      },
+      stats: reportStats(this.started, c, this.attempts, this.timings),
     };
     // Kept off the enumerable data (and so off JSON), for `retryFailed`.
     Object.defineProperty(report, pendingKey, { value: this.pendingOps(), enumerable: false });

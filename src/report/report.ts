@@ -1,4 +1,4 @@
-import type { Failure } from './failure.js';
+import type { Failure } from '../core/failure.js';
 
 export type Operation = 'insert' | 'update' | 'delete' | 'write';
 

@@ -5,9 +5,9 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { BSON, type Collection, type Document } from 'mongodb';
-import type { PlannedOp } from '../plan/planned-op.js';
-import type { ChunkOutcome } from '../report/bulk-write-error.js';
-import { type Failure, FailureKind } from '../report/failure.js';
+import { type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
+import type { ChunkOutcome } from '../report/chunk-outcome.js';
 
 export async function confirmOwnInserts(
   collection: Collection<Document>,

@@ -4,13 +4,13 @@
  * failed for good is hammered, and nothing that may have landed is applied twice.
  */
 import type { Collection, Document } from 'mongodb';
+import type { Failure } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { runChunk } from '../execute/run-chunk.js';
 import type { RunSettings } from '../execute/run-plan.js';
 import { runPlan } from '../execute/run-plan.js';
 import type { ResolvedRetry } from '../plan/options.js';
-import type { PlannedOp } from '../plan/planned-op.js';
-import type { ChunkOutcome } from '../report/bulk-write-error.js';
-import type { Failure } from '../report/failure.js';
+import type { ChunkOutcome } from '../report/chunk-outcome.js';
 import type { ReportBuilder } from '../report/report-builder.js';
 import { confirmOwnInserts } from './confirm-inserts.js';
 

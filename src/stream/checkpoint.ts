@@ -8,9 +8,9 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
-import { optionError } from '../plan/option-error.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
 import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
-import { BulkwrightError } from '../report/errors.js';
 import { withRetries } from './checkpoint-retry.js';
 import type { CheckpointStore } from './types.js';
 

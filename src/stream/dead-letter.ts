@@ -12,8 +12,8 @@ import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { BSON } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
-import { optionError } from '../plan/option-error.js';
-import { BulkwrightError } from '../report/errors.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
 import { forgetLettersAfter } from './dead-letter-resume.js';
 import type { DeadLetter, DeadLetterSink } from './types.js';
 

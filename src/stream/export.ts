@@ -14,7 +14,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { BSON, type Collection, type Document, type Filter, type Sort, type WithId } from 'mongodb';
-import { optionError, positiveInteger } from '../plan/option-error.js';
+import { optionError, positiveInteger } from '../core/option-error.js';
 
 export interface ExportOptions<TSchema extends Document = Document> {
   /** @default {} (every document) */

@@ -5,7 +5,7 @@
  * path. Every split keeps positions global, so a record's derived `_id` does not depend on it.
  */
 import { createHash } from 'node:crypto';
-import { optionError } from '../plan/option-error.js';
+import { optionError } from '../core/option-error.js';
 import { ownSource } from './sources/own-source.js';
 import type { SourceRecord } from './types.js';
 

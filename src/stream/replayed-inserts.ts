@@ -7,7 +7,7 @@
  * without an `_id` index lookup (FerretDB) that lookup scans the collection, once per batch.
  */
 import type { Collection, Document } from 'mongodb';
-import { type Failure, FailureKind } from '../report/failure.js';
+import { type Failure, FailureKind } from '../core/failure.js';
 import type { BulkReport } from '../report/report.js';
 
 /** What the detector needs of a batch's records. */

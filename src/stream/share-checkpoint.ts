@@ -8,9 +8,9 @@
  * share count: their byte ranges do not line up with ours, and resuming would skip records.
  */
 import type { Db } from 'mongodb';
-import { optionError } from '../plan/option-error.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
 import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
-import { BulkwrightError } from '../report/errors.js';
 import { checkPartition, type Partition } from './partition.js';
 import type { CheckpointProgress, CheckpointStore } from './types.js';
 

@@ -3,53 +3,26 @@
  * most `concurrency` batches in flight (it stops pulling while they are: backpressure), sends
  * rejected records to a dead-letter sink, and moves a checkpoint over what is acknowledged.
  * An async generator: it yields progress per acknowledged batch and returns the final report.
+ * Batches run in run-batch.ts, counting and dead-lettering in stream-tally.ts.
  */
 import type { Collection, Document } from 'mongodb';
-import { createPacer } from '../execute/pacer.js';
-import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import { BulkwrightError } from '../core/errors.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
 import { checksNothing } from '../plan/checks-nothing.js';
-import type { PlannedOp } from '../plan/planned-op.js';
-import { BulkwrightError } from '../report/errors.js';
-import { type Failure, FailureKind } from '../report/failure.js';
-import type { BulkReport } from '../report/report.js';
-import { ReportBuilder } from '../report/report-builder.js';
-import { retryPending } from '../retry/retry.js';
-import { type RecordOpContext, recordOp } from './record-op.js';
-import { type ReplayDetector, replayDetector } from './replayed-inserts.js';
+import { type Item, toItem } from './batch-item.js';
+import type { RecordOpContext } from './record-op.js';
+import { replayDetector } from './replayed-inserts.js';
+import { type BatchResult, runBatch } from './run-batch.js';
 import { type StreamSource, streamRecords } from './sources/stream-source.js';
 import { stopEarly } from './stop-early.js';
-import {
-  type ResolvedStreamOptions,
-  resolveStreamOptions,
-  type StreamInsertOptions,
-} from './stream-options.js';
-import type { DeadLetter, SourceRecord, StreamProgress, StreamReport } from './types.js';
+import { resolveStreamOptions, type StreamInsertOptions } from './stream-options.js';
+import { type RunState, StreamTally } from './stream-tally.js';
+import type { StreamProgress, StreamReport } from './types.js';
 import { Watermark } from './watermark.js';
 
 export type { StreamSource };
-
-/** One record on its way: what was read, and the op it became or why it was rejected. */
-interface Item {
-  readonly position: number;
-  readonly line?: number | undefined;
-  readonly record: unknown;
-  readonly op?: PlannedOp;
-  readonly derivedId?: boolean;
-  readonly rejection?: DeadLetter['reason'];
-  readonly skipped?: boolean;
-}
-
-interface BatchResult {
-  readonly sequence: number;
-  readonly items: readonly Item[];
-  readonly report: BulkReport | undefined;
-  /** Positions whose insert had landed in an earlier run (resume): written, not rejected. */
-  readonly replayed: ReadonlySet<number>;
-}
-
-const lostKinds = new Set<string>([FailureKind.network, FailureKind.transient]);
 
 export async function* streamInsert(
   model: AnyModel,
@@ -74,37 +47,16 @@ export async function* streamInsert(
     idNamespace: options.idNamespace,
     partialSchema: model.schema.partial(),
   };
-  const settings: RunSettings = {
+  const settings = runSettings(limits, {
     ordered: o.ordered,
-    session: undefined,
     writeConcern: options.writeConcern,
-    bypassDocumentValidation: undefined,
-    maxBsonObjectSize: limits.maxBsonObjectSize,
     batchTimeoutMs: o.batchTimeoutMs,
     batchSize: o.batchSize,
-    concurrency: 1,
-    attempt: 1,
-    total: 0,
-    onProgress: undefined,
-    pacer: createPacer(options),
-  };
-  const n = {
-    read: 0,
-    inserted: 0,
-    upserted: 0,
-    matched: 0,
-    modified: 0,
-    deleted: 0,
-    deletesAcknowledged: 0,
-    rejected: 0,
-    skipped: 0,
-    notAttempted: 0,
-    batches: 0,
-  };
-  const rejectedByKind: Record<string, number> = {};
+    throttle: options,
+  });
+  const n = new StreamTally();
+  const state: RunState = {};
   let bytesRead: number | undefined;
-  let stoppedAt: number | undefined;
-  let fatal: Error | undefined;
   let savedPosition = from;
   let savedAt = performance.now();
   /** Saves the checkpoint when it moved and, unless forced, at most once per `checkpointEveryMs`. */
@@ -131,7 +83,9 @@ export async function* streamInsert(
       (result) => void completed.push(result),
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
-        fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `a batch failed: ${message}`, { cause: error });
+        state.fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `a batch failed: ${message}`, {
+          cause: error,
+        });
       },
     );
     inFlight.add(task);
@@ -144,9 +98,9 @@ export async function* streamInsert(
       const result = completed.shift()!;
       try {
         const before = { written: n.inserted + n.upserted + n.matched, rejected: n.rejected };
-        await settle(result);
+        await n.settle(result, o, options.deadLetter, state);
         // A batch whose dead letters could not be written is not acknowledged: the checkpoint stays.
-        if (fatal) continue;
+        if (state.fatal) continue;
         watermark.complete(result.sequence, result.items.at(-1)!.position, {
           written: n.inserted + n.upserted + n.matched - before.written,
           rejected: n.rejected - before.rejected,
@@ -156,83 +110,15 @@ export async function* streamInsert(
         // A dead-letter sink or checkpoint that fails stops the run the orderly way: batches in
         // flight settle, the sink is closed, and the error surfaces as BW_STREAM_ABORTED.
         const message = error instanceof Error ? error.message : String(error);
-        fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `could not record progress: ${message}`, {
+        state.fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `could not record progress: ${message}`, {
           cause: error,
         });
         continue;
       }
       n.batches++;
-      yield progress();
+      yield n.progress(watermark.value, bytesRead, started);
     }
   }
-
-  async function settle(result: BatchResult): Promise<void> {
-    const report = result.report;
-    const failures = new Map<number, Failure>(report?.failures.map((f) => [f.index, f]));
-    const notAttempted = new Set(report?.notAttempted);
-    if (report) {
-      n.inserted += report.insertedCount + result.replayed.size;
-      n.upserted += report.upsertedCount;
-      n.matched += report.matchedCount;
-      n.modified += report.modifiedCount;
-      n.deleted += report.deletedCount;
-    }
-    for (const item of result.items) {
-      if (item.skipped) {
-        n.skipped++;
-        continue;
-      }
-      if (notAttempted.has(item.position)) {
-        n.notAttempted++;
-        continue;
-      }
-      const failure = failures.get(item.position);
-      if (failure && lostKinds.has(failure.kind)) {
-        fatal ??= new BulkwrightError(
-          'BW_STREAM_ABORTED',
-          `record ${item.position}: ${failure.message} (retries exhausted; resume from the checkpoint once the server is back)`,
-        );
-        continue;
-      }
-      const reason =
-        item.rejection ?? (failure && !result.replayed.has(item.position) ? reasonOf(failure) : undefined);
-      if (!reason) {
-        if (o.dryRun) n.skipped++;
-        // A delete that matched nothing is acknowledged all the same: it counts as written.
-        else if (o.mode === 'delete') n.deletesAcknowledged++;
-        continue;
-      }
-      n.rejected++;
-      rejectedByKind[reason.kind] = (rejectedByKind[reason.kind] ?? 0) + 1;
-      await options.deadLetter?.write({
-        position: item.position,
-        ...(item.line !== undefined ? { line: item.line } : {}),
-        record: item.record,
-        reason,
-      });
-      if (o.ordered) stoppedAt ??= item.position;
-    }
-  }
-
-  const progress = (): StreamProgress => {
-    const elapsedMs = performance.now() - started;
-    const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
-    return {
-      type: 'progress',
-      read: n.read,
-      written,
-      inserted: n.inserted,
-      upserted: n.upserted,
-      matched: n.matched,
-      deleted: n.deleted,
-      rejected: n.rejected,
-      skipped: n.skipped,
-      position: watermark.value,
-      ...(bytesRead !== undefined ? { bytesRead } : {}),
-      elapsedMs: Math.round(elapsedMs),
-      docsPerSecond: elapsedMs > 0 ? Math.round((written / elapsedMs) * 1000) : 0,
-    };
-  };
 
   let wrappedUp = false;
   try {
@@ -255,9 +141,9 @@ export async function* streamInsert(
         while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
         yield* drain();
       }
-      if (stopHere || stoppedAt !== undefined || fatal || options.signal?.aborted) break;
+      if (stopHere || state.stoppedAt !== undefined || state.fatal || options.signal?.aborted) break;
     }
-    if (batch.length > 0 && stoppedAt === undefined && !fatal) send(batch);
+    if (batch.length > 0 && state.stoppedAt === undefined && !state.fatal) send(batch);
     while (inFlight.size > 0) {
       await Promise.race(inFlight);
       yield* drain();
@@ -275,91 +161,22 @@ export async function* streamInsert(
         saveCheckpoint: () => saveCheckpoint(true),
       });
   }
-  const finished = stoppedAt === undefined && !options.signal?.aborted && !fatal;
+  const finished = state.stoppedAt === undefined && !options.signal?.aborted && !state.fatal;
   if (!finished) {
     // Stopped early: record everything acknowledged, so a resume replays as little as possible.
     await saveCheckpoint(true).catch((error: unknown) => {
-      fatal ??= new BulkwrightError('BW_STREAM_ABORTED', `could not save the checkpoint: ${String(error)}`, {
-        cause: error,
-      });
+      state.fatal ??= new BulkwrightError(
+        'BW_STREAM_ABORTED',
+        `could not save the checkpoint: ${String(error)}`,
+        { cause: error },
+      );
     });
   }
-  if (fatal) throw fatal;
+  if (state.fatal) throw state.fatal;
   if (finished && options.checkpoint && !o.dryRun) await options.checkpoint.clear(checkpointProgress());
-
-  const durationMs = performance.now() - started;
-  const written = n.inserted + n.upserted + n.matched + n.deletesAcknowledged;
-  return {
-    ok: n.rejected === 0 && n.notAttempted === 0 && finished,
-    mode: o.mode,
-    read: n.read,
-    written,
-    inserted: n.inserted,
-    upserted: n.upserted,
-    matched: n.matched,
-    modified: n.modified,
-    deleted: n.deleted,
-    rejected: n.rejected,
-    skipped: n.skipped,
-    notAttempted: n.notAttempted,
-    rejectedByKind,
-    ...(resumedFrom !== undefined ? { resumedFrom } : {}),
-    ...(stoppedAt !== undefined ? { stoppedAt } : {}),
-    ...(options.signal?.aborted ? { aborted: true } : {}),
-    ...(o.dryRun ? { dryRun: true } : {}),
-    batches: n.batches,
-    durationMs: Math.round(durationMs),
-    docsPerSecond: durationMs > 0 ? Math.round((written / durationMs) * 1000) : 0,
-  };
-}
-
-function toItem(ctx: RecordOpContext, record: SourceRecord, filter: StreamInsertOptions['filter']): Item {
-  const shown = record.raw ?? record.value;
-  if (record.error) {
-    const { position, line } = record;
-    return { position, line, record: shown, rejection: { kind: 'parse', ...record.error } };
-  }
-  if (filter && !filter(record.value, record.position))
-    return { position: record.position, record: shown, skipped: true };
-  const planned = recordOp(ctx, record.value, record.position);
-  if (!planned.ok) {
-    const { position, line } = record;
-    return { position, line, record: shown, rejection: reasonOf(planned.failure) };
-  }
-  return {
-    position: record.position,
-    line: record.line,
-    record: shown,
-    op: { index: record.position, op: planned.value.op },
-    derivedId: planned.value.derivedId,
-  };
-}
-
-async function runBatch(
-  collection: Collection<Document>,
-  items: readonly Item[],
-  sequence: number,
-  o: ResolvedStreamOptions,
-  settings: RunSettings,
-  replayedOf: ReplayDetector,
-): Promise<BatchResult> {
-  const ops: PlannedOp[] = [];
-  for (const item of items) if (item.op) ops.push(item.op);
-  if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
-  const builder = new ReportBuilder('write', o.ordered, ops.length, false);
-  await runPlan(collection, ops, builder, settings);
-  await retryPending(collection, builder, settings, o.retry);
-  const report = builder.finish();
-  return { sequence, items, report, replayed: await replayedOf(items, report) };
-}
-
-function reasonOf(failure: Failure): DeadLetter['reason'] {
-  return {
-    kind: failure.kind,
-    code: failure.code,
-    message: failure.message,
-    ...(failure.issues ? { issues: failure.issues } : {}),
-    ...(failure.keyValue ? { keyValue: failure.keyValue } : {}),
-    ...(failure.errInfo ? { errInfo: failure.errInfo } : {}),
-  };
+  return n.report(o, finished, started, {
+    resumedFrom,
+    stoppedAt: state.stoppedAt,
+    aborted: options.signal?.aborted ?? false,
+  });
 }

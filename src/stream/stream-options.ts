@@ -1,6 +1,6 @@
 import type { WriteConcernSettings } from 'mongodb';
+import { checkKnownOptions, invalidOption, optionError } from '../core/option-error.js';
 import { fieldNameProblem } from '../plan/field-name.js';
-import { checkKnownOptions, invalidOption, optionError } from '../plan/option-error.js';
 import {
   checkInteger,
   DEFAULT_BATCH_TIMEOUT_MS,
@@ -11,7 +11,7 @@ import {
 import { checkThrottle, type ThrottleOptions } from '../plan/throttle-options.js';
 import { checkPartition, type Partition } from './partition.js';
 import type { SourceFormat } from './sources/open-source.js';
-import type { CheckpointStore, DeadLetterSink, StreamMode } from './types.js';
+import { type CheckpointStore, type DeadLetterSink, STREAM_MODES, type StreamMode } from './types.js';
 
 export interface StreamInsertOptions extends ThrottleOptions {
   /**
@@ -89,7 +89,9 @@ export interface ResolvedStreamOptions {
   readonly batchTimeoutMs: number;
 }
 
-const modes = ['insert', 'upsert', 'merge', 'delete'];
+/** The largest `batchSize` and `concurrency` a stream takes (the CLI's flags share them). */
+export const MAX_BATCH_SIZE = 100_000;
+export const MAX_CONCURRENCY = 64;
 
 /** Every option name streamInsert takes: a name missing here is a compile error, an unknown one a throw. */
 const streamOptionNames: Readonly<Record<keyof StreamInsertOptions, true>> = {
@@ -122,7 +124,8 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
   if (typeof o !== 'object' || o === null) throw optionError('options', 'an object', o);
   checkKnownOptions(o, streamOptionNames);
   const mode = o.mode ?? 'insert';
-  if (!modes.includes(mode)) throw optionError('mode', 'one of insert, upsert, merge, delete', mode);
+  if (!(STREAM_MODES as readonly string[]).includes(mode))
+    throw optionError('mode', `one of ${STREAM_MODES.join(', ')}`, mode);
   const upsertFields = o.upsertFields ?? ['_id'];
   if (
     !Array.isArray(upsertFields) ||
@@ -135,9 +138,9 @@ export function resolveStreamOptions(o: StreamInsertOptions): ResolvedStreamOpti
     const problem = fieldNameProblem(field);
     if (problem) throw optionError('upsertFields', `field names (${problem})`, upsertFields);
   }
-  checkInteger(o.batchSize, 'batchSize', 1, 100_000);
+  checkInteger(o.batchSize, 'batchSize', 1, MAX_BATCH_SIZE);
   checkInteger(o.batchBytes, 'batchBytes', 1);
-  checkInteger(o.concurrency, 'concurrency', 1, 64);
+  checkInteger(o.concurrency, 'concurrency', 1, MAX_CONCURRENCY);
   checkInteger(o.checkpointEveryMs, 'checkpointEveryMs', 0);
   if (o.partition !== undefined) checkPartition(o.partition);
   checkInteger(o.batchTimeoutMs, 'batchTimeoutMs', 1);

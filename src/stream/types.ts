@@ -3,7 +3,7 @@
  * rejected records go to a dead-letter sink, and a checkpoint store remembers how far a run got.
  */
 import type { ErrorCode } from '../core/codes.js';
-import type { FailureKind, ValidationIssue } from '../report/failure.js';
+import type { FailureKind, ValidationIssue } from '../core/failure.js';
 
 /** One record as a source read it. Exactly one of `value` and `error` is set. */
 export interface SourceRecord {
@@ -74,7 +74,9 @@ export interface CheckpointProgress {
   readonly rejected: number;
 }
 
-export type StreamMode = 'insert' | 'upsert' | 'merge' | 'delete';
+/** Every stream mode (one list for streamInsert's check and the CLI's). */
+export const STREAM_MODES = ['insert', 'upsert', 'merge', 'delete'] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
 
 /** Yielded after every acknowledged batch. */
 export interface StreamProgress {

@@ -1,9 +1,9 @@
 /** Options of `sync`, checked before any I/O. */
 import type { Document, WithId } from 'mongodb';
+import { optionError } from '../core/option-error.js';
 import type { AnyModel, DocOf } from '../model/define-model.js';
 import type { Paths } from '../model/paths.js';
 import type { TypedFilter } from '../model/typed-ops.js';
-import { optionError } from '../plan/option-error.js';
 import type { BulkOptions } from '../plan/options.js';
 
 export interface SyncOptions<M extends AnyModel> extends Omit<BulkOptions, 'atomic'> {

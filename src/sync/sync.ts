@@ -9,10 +9,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Collection, Document } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
+import { clientFailure, type Failure, FailureKind } from '../core/failure.js';
+import { invalidOption } from '../core/option-error.js';
 import type { AnyModel, IdOfModel, InputOf } from '../model/define-model.js';
-import { invalidOption } from '../plan/option-error.js';
 import { validateWith } from '../plan/validate.js';
-import { clientFailure, type Failure, FailureKind } from '../report/failure.js';
 import type { BulkReport } from '../report/report.js';
 import { runBulk } from '../verbs/run-bulk.js';
 import { type ResolvedSyncOptions, resolveSyncOptions, type SyncOptions } from './sync-options.js';

@@ -6,19 +6,19 @@
  * same-collection runs one after another and stops at the first failure across collections.
  */
 import type { Collection, Document, MongoClient } from 'mongodb';
-import { createPacer } from '../execute/pacer.js';
+import type { Failure } from '../core/failure.js';
+import { describeValue, invalidOption, optionError } from '../core/option-error.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { runClientChunk } from '../execute/run-client-chunk.js';
-import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import { runPlan } from '../execute/run-plan.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import { type AnyModel, type DocOf, type InputOf, isModel } from '../model/define-model.js';
 import type { WriteOp } from '../model/typed-ops.js';
-import { describeValue, invalidOption, optionError } from '../plan/option-error.js';
 import { type BulkOptions, checkInteger, resolveOptions } from '../plan/options.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { prepare } from '../plan/prepare.js';
 import { validationFailure } from '../plan/validate.js';
-import { BulkWriteFailure } from '../report/errors.js';
-import type { Failure } from '../report/failure.js';
+import { BulkReportError } from '../report/bulk-report-error.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
@@ -83,19 +83,17 @@ export async function bulkWriteAcross(
   const skipped = planned.filter((p) => p.index > stopAt).map((p) => p.index);
   const limits = client ? await serverLimits(first!.model.db!) : undefined;
   if (limits) checkInteger(o.batchSize, 'batchSize', 1, limits.maxWriteBatchSize);
-  const settings: RunSettings = {
+  const settings = runSettings(limits, {
     ordered,
     session: o.session,
     writeConcern: o.writeConcern,
     bypassDocumentValidation: o.bypassDocumentValidation,
-    maxBsonObjectSize: limits?.maxBsonObjectSize ?? 16 * 1024 * 1024,
-    batchSize: o.batchSize ?? limits?.maxWriteBatchSize ?? 100_000,
-    concurrency: ordered ? 1 : o.concurrency,
-    attempt: 1,
+    batchSize: o.batchSize,
+    concurrency: o.concurrency,
     total: inputs.length,
     onProgress: o.onProgress,
-    pacer: createPacer(o),
-  };
+    throttle: o,
+  });
   const planFailures = new ReportBuilder('write', ordered, 0);
   planFailures.addPlanFailures(failures);
   const parts: BulkReport[] = [planFailures.finish()];
@@ -128,7 +126,7 @@ export async function bulkWriteAcross(
     }
   }
   const report = mergeReports(parts, { operation: 'write', ordered, total: inputs.length, notAttempted });
-  if (o.throwOnFailure && !report.ok) throw new BulkWriteFailure(report);
+  if (o.throwOnFailure && !report.ok) throw new BulkReportError(report);
   return report;
 }
 

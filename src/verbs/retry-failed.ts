@@ -1,9 +1,10 @@
 import type { Collection, Document } from 'mongodb';
+import { checkKnownOptions, optionError } from '../core/option-error.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { checkKnownOptions, optionError } from '../plan/option-error.js';
 import { checkInteger, type RetryOptions, resolveOptions, resolveRetry } from '../plan/options.js';
-import { BulkWriteFailure } from '../report/errors.js';
+import { BulkReportError } from '../report/bulk-report-error.js';
 import type { BulkReport } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
 import { retryPending } from '../retry/retry.js';
@@ -49,21 +50,16 @@ export async function retryFailed<R extends BulkReport>(
   await retryPending(
     collection,
     builder,
-    {
+    runSettings(limits, {
       ordered: report.ordered,
-      session: undefined,
-      writeConcern: undefined,
-      bypassDocumentValidation: undefined,
-      maxBsonObjectSize: limits.maxBsonObjectSize,
-      batchSize: o.batchSize ?? limits.maxWriteBatchSize,
+      batchSize: o.batchSize,
       concurrency: o.concurrency,
       attempt: report.stats.attempts + 1,
       total: report.total,
-      onProgress: undefined,
-    },
+    }),
     retry,
   );
   const next = builder.finish() as R;
-  if (o.throwOnFailure && !next.ok) throw new BulkWriteFailure(next);
+  if (o.throwOnFailure && !next.ok) throw new BulkReportError(next);
   return next;
 }

@@ -4,11 +4,13 @@
  */
 import type { Collection, Document } from 'mongodb';
 import { ErrorCode } from '../core/codes.js';
-import { createPacer } from '../execute/pacer.js';
+import { BulkwrightError } from '../core/errors.js';
+import { optionError } from '../core/option-error.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { type RunSettings, runPlan } from '../execute/run-plan.js';
+import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
 import type { AnyModel } from '../model/define-model.js';
-import { optionError } from '../plan/option-error.js';
 import {
   type BulkOptions,
   bulkOptionNames,
@@ -16,12 +18,11 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from '../plan/options.js';
-import type { PlannedOp } from '../plan/planned-op.js';
 import { type InputKind, type Plan, prepare } from '../plan/prepare.js';
-import { BulkWriteFailure, BulkwrightError } from '../report/errors.js';
+import { BulkReportError } from '../report/bulk-report-error.js';
 import type { BulkReport, Operation } from '../report/report.js';
 import { ReportBuilder } from '../report/report-builder.js';
-import { retryPending } from '../retry/retry.js';
+import { runWithRetries } from '../retry/run-with-retries.js';
 
 const deleteOptionNames = { ...bulkOptionNames, hard: true } as const;
 
@@ -56,26 +57,24 @@ export async function runBulk(
     hard: extra.hard ?? false,
   });
   const ordered = o.ordered || o.atomic;
-  const settings: RunSettings = {
+  const settings = runSettings(limits, {
     ordered,
     session: o.session,
     writeConcern: o.writeConcern,
     bypassDocumentValidation: o.bypassDocumentValidation,
     comment: o.comment,
     let: o.let,
-    maxBsonObjectSize: limits.maxBsonObjectSize,
     batchTimeoutMs: o.batchTimeoutMs,
-    batchSize: o.batchSize ?? limits.maxWriteBatchSize,
-    concurrency: ordered ? 1 : o.concurrency,
-    attempt: 1,
+    batchSize: o.batchSize,
+    concurrency: o.concurrency,
     total: inputs.length,
     onProgress: o.onProgress,
-    pacer: createPacer(o),
-  };
+    throttle: o,
+  });
   const report = o.atomic
     ? await runAtomic(model, collection, plan, settings, operationOf[kind])
     : await runPlain(collection, plan, settings, o, operationOf[kind]);
-  if (o.throwOnFailure && !report.ok) throw new BulkWriteFailure(report);
+  if (o.throwOnFailure && !report.ok) throw new BulkReportError(report);
   return report;
 }
 
@@ -88,9 +87,7 @@ async function runPlain(
 ): Promise<BulkReport> {
   const builder = new ReportBuilder(operation, settings.ordered, plan.total);
   const ops = startOrdered(builder, plan, settings.ordered);
-  await runPlan(collection, ops, builder, settings);
-  await retryPending(collection, builder, settings, o.retry);
-  return builder.finish();
+  return runWithRetries(collection, ops, builder, settings, o.retry);
 }
 
 /** Plan failures count as failures at once; an ordered run sends nothing past the first one. */

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { BulkWriteFailure, bulkInsert, defineModel } from '../../src/index.js';
+import { BulkReportError, BulkWriteFailure, bulkInsert, defineModel } from '../../src/index.js';
 import { user, userSchema, usersModel } from '../fixtures/models.js';
 import { useTestDb } from '../support/db.js';
 
@@ -136,14 +136,15 @@ describe('bulkInsert', () => {
     expect(report.insertedCount).toBe(4);
   });
 
-  it('throwOnFailure throws one BulkWriteFailure carrying the whole report', async () => {
+  it('throwOnFailure throws one BulkReportError carrying the whole report', async () => {
     const users = await usersModel(t.db, 'throws');
     const error = await bulkInsert(users, [user(1), { email: 'bad' } as never], {
       throwOnFailure: true,
       ordered: false,
     }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BulkWriteFailure);
-    const failure = error as BulkWriteFailure;
+    expect(error).toBeInstanceOf(BulkReportError);
+    expect(BulkWriteFailure).toBe(BulkReportError); // the deprecated alias
+    const failure = error as BulkReportError;
     expect(failure.code).toBe('BW_BULK_WRITE_FAILED');
     expect(failure.report.insertedCount).toBe(1);
     expect(failure.report.failures[0]!.index).toBe(1);

@@ -14,6 +14,7 @@ import {
   collectCli,
   repoRoot as repo,
   runCli,
+  runCliHere,
   spawnCli,
   uriWithSecret,
 } from '../support/cli.js';
@@ -28,8 +29,9 @@ let work: string;
 /** Holds the model module: inside the repository, so that `zod` resolves from its node_modules. */
 let models: string;
 
-async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  const run = await runCli(args, { cwd: work, env: cliEnv(env) });
+/** Runs the CLI in this process; `spawned: true` runs the bin as a child (exit codes as users get them). */
+async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}, spawned = false): Promise<CliRun> {
+  const run = await (spawned ? runCli : runCliHere)(args, { cwd: work, env: cliEnv(env) });
   expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
   return run;
 }
@@ -232,15 +234,19 @@ describe('bulkwright import', () => {
 
   it('fails with exit 2 and a clear message on bad options, before connecting', async () => {
     const started = Date.now();
-    const run = await cli([
-      'import',
-      'missing.ndjson',
-      ...target('x', `${uriWithSecret(t.uri, SECRET, 1)}&serverSelectionTimeoutMS=30000`),
-      '--batch-size',
-      '0',
-      '--mode',
-      'replace',
-    ]);
+    const run = await cli(
+      [
+        'import',
+        'missing.ndjson',
+        ...target('x', `${uriWithSecret(t.uri, SECRET, 1)}&serverSelectionTimeoutMS=30000`),
+        '--batch-size',
+        '0',
+        '--mode',
+        'replace',
+      ],
+      {},
+      true,
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       'bulkwright: --batch-size: expected an integer from 1 to 100000, received "0"',

@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { defineModel } from '../../src/model/define-model.js';
 import { fileCheckpoint } from '../../src/stream/checkpoint.js';
 import { streamInsert } from '../../src/stream/stream-insert.js';
-import { cliEnv, importArgs, runCli } from '../support/cli.js';
+import { cliEnv, importArgs, runCli, runCliHere } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 import { drain } from '../support/drain.js';
 import { startScriptedServer } from '../support/wire-server.js';
@@ -32,7 +32,12 @@ async function file(name: string, text: string): Promise<string> {
   return path;
 }
 
+/** In this process, unless the test needs the bin's own process (its TZ, its exit on a silent server). */
 function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  return runCliHere(args, { cwd: work, env: cliEnv(env) });
+}
+
+function spawned(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   return runCli(args, { cwd: work, env: cliEnv(env) });
 }
 
@@ -68,7 +73,7 @@ describe('dates without a zone', () => {
   it('store the same instant whatever the machine zone (TZ=America/New_York and TZ=UTC), UTC unless --timezone says', async () => {
     const input = await file('dates.csv', '_id,d\n1,"June 02, 1997 15:24:00"\n2,2016-06-08 09:26\n');
     const stored = async (collection: string, env: NodeJS.ProcessEnv, extra: string[] = []) => {
-      const run = await cli(
+      const run = await spawned(
         [
           ...importArgs(input, t.uri, t.db.databaseName, collection),
           '--types',
@@ -217,7 +222,7 @@ describe('a server that accepts a batch and never replies', () => {
         'silent-all.ndjson',
         Array.from({ length: 10 }, (_, i) => JSON.stringify({ _id: i, n: i })).join('\n'),
       );
-      const run = await cli([
+      const run = await spawned([
         ...importArgs(input, server.uri({ retryWrites: false }), 'app', 'c'),
         '--batch-size',
         '5',
@@ -242,7 +247,7 @@ describe('a server that accepts a batch and never replies', () => {
         Array.from({ length: 10 }, (_, i) => JSON.stringify({ _id: i, n: i })).join('\n'),
       );
       const checkpoint = join(work, 'cli-silent.checkpoint.json');
-      const run = await cli([
+      const run = await spawned([
         ...importArgs(input, server.uri({ retryWrites: false }), 'app', 'c'),
         '--batch-size',
         '5',

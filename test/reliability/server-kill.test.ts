@@ -16,12 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   type CheckpointStore,
+  collectionCheckpoint,
   type DeadLetter,
   defineModel,
+  fileCheckpoint,
   type StreamReport,
   streamInsert,
 } from '../../src/index.js';
-import { collectionCheckpoint, fileCheckpoint } from '../../src/stream/index.js';
 import { drain } from '../support/drain.js';
 import { type FerretProcess, ferretBinary, startFerret } from '../support/ferret-process.js';
 import { recordResult } from './results.js';

@@ -1,11 +1,14 @@
 /**
- * Running the CLI as users do, for tests: a child process `node --import tsx src/cli/main.ts …`,
- * both paths resolved from the repository root whatever the cwd, stdin closed, stdout and stderr
- * piped and collected.
+ * Running the CLI for tests: as users do, a child process `node --import tsx src/cli/main.ts …`
+ * (both paths resolved from the repository root whatever the cwd, stdin closed, stdout and stderr
+ * piped and collected), or in this process through `runCli(argv, io)` (`runCliHere`), for tests
+ * that check only what it prints and its exit code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runCli as runCliInProcess } from '../../src/cli/run-cli.js';
 
 /** The repository root (this file is test/support/cli.ts). */
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -79,6 +82,42 @@ export function runCli(
   options: CliOptions & { readonly onStderr?: (soFar: CliOutput) => void } = {},
 ): Promise<CliRun> {
   return collectCli(spawnCli(args, options), options.onStderr);
+}
+
+/**
+ * Runs the CLI in this process, on captured streams, in `cwd` (changed for the run, then back:
+ * the CLI resolves paths against it). No signals, no `--workers` (they fork the bin): spawn those.
+ */
+export async function runCliHere(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  let output = '';
+  const capture = (onText: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        onText(chunk.toString());
+        done();
+      },
+    }) as unknown as NodeJS.WriteStream;
+  const io = {
+    env: options.env ?? cliEnv(),
+    stdout: capture((text) => {
+      stdout += text;
+      output += text;
+    }),
+    stderr: capture((text) => {
+      stderr += text;
+      output += text;
+    }),
+  };
+  const before = process.cwd();
+  if (options.cwd !== undefined) process.chdir(options.cwd);
+  try {
+    const code = await runCliInProcess(args, io);
+    return { code, signal: null, stdout, stderr, output };
+  } finally {
+    process.chdir(before);
+  }
 }
 
 /** `import <file> --uri <uri> --db <db> --collection <collection>`: how an import's arguments start. */

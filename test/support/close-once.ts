@@ -19,3 +19,13 @@ export function closeOnce(server: Server, lifetimeMs: number, release: () => voi
   lifetime.unref();
   return close;
 }
+
+/** Listens on a free port of 127.0.0.1 and resolves to it (the server and the proxy start alike). */
+export async function listenLocal(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}

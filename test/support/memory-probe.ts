@@ -4,7 +4,8 @@
  * Usage: memory-probe.ts <uri> <db> <collection> <file>
  */
 import { MongoClient } from 'mongodb';
-import { looseModel, streamInsert } from '../../src/index.js';
+import { streamInsert } from '../../src/index.js';
+import { looseModel } from '../../src/model/define-model.js';
 
 const [uri, dbName, collection, file] = process.argv.slice(2) as [string, string, string, string];
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -8,7 +8,7 @@
  * `lifetimeMs` even if a test forgets to.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { closeOnce } from './close-once.js';
+import { closeOnce, listenLocal } from './close-once.js';
 import { MessageFramer, opMsgCommandName, readHeader, WRITE_COMMANDS } from './wire-server.js';
 
 export interface ProxyOptions {
@@ -307,12 +307,7 @@ export async function startProxy(options: ProxyOptions): Promise<TcpProxy> {
   });
   server.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenLocal(server);
 
   const releaseStall = () => {
     stallTimer = undefined;

@@ -9,7 +9,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { BSON, type Document, ObjectId } from 'mongodb';
-import { closeOnce } from './close-once.js';
+import { closeOnce, listenLocal } from './close-once.js';
 
 // ---------------------------------------------------------------------------------------------
 // Wire framing, shared with tcp-proxy.ts
@@ -447,12 +447,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   });
   server.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  port = typeof address === 'object' && address ? address.port : 0;
+  port = await listenLocal(server);
 
   const dropAll = () => {
     const n = sockets.size;

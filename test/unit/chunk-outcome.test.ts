@@ -11,8 +11,8 @@
  */
 import { type AnyBulkWriteOperation, type Document, MongoNetworkError, ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import type { PlannedOp } from '../../src/plan/planned-op.js';
-import { outcomeFromError, outcomeFromResult } from '../../src/report/bulk-write-error.js';
+import type { PlannedOp } from '../../src/core/planned-op.js';
+import { outcomeFromError, outcomeFromResult } from '../../src/report/chunk-outcome.js';
 import { dupKeyOf } from '../../src/report/dup-key.js';
 import { type BatchReply, type DummyRun, dummyBulkWrite, type SentBatch } from '../support/dummy-driver.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Failure, FailureKind } from '../../src/report/failure.js';
+import { type Failure, FailureKind } from '../../src/core/failure.js';
 import { collidedIndex } from '../../src/stream/replayed-inserts.js';
 
 const dup = (extra: Partial<Failure>): Failure => ({

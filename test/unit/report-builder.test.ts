@@ -4,8 +4,8 @@
  */
 import { type AnyBulkWriteOperation, type Document, MongoNetworkError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import type { PlannedOp } from '../../src/plan/planned-op.js';
-import { outcomeFromError, outcomeFromResult } from '../../src/report/bulk-write-error.js';
+import type { PlannedOp } from '../../src/core/planned-op.js';
+import { outcomeFromError, outcomeFromResult } from '../../src/report/chunk-outcome.js';
 import { ReportBuilder } from '../../src/report/report-builder.js';
 import { type BatchReply, dummyBulkWrite } from '../support/dummy-driver.js';
 

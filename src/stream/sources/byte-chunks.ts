@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ErrorCode } from '../../core/codes.js';
-import { BulkwrightError } from '../../report/errors.js';
+import { BulkwrightError } from '../../core/errors.js';
 
 /** A file path, or a stream / async iterable of text or bytes. */
 export type TextInput = string | Readable | AsyncIterable<string | Uint8Array>;

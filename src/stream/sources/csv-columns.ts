@@ -11,7 +11,9 @@ import { parseJsonText } from './ejson.js';
 import type { TimeZone } from './time-zone.js';
 import { type CellConverter, Invalid, typedHeaderCell } from './typed-header.js';
 
-export type CsvColumnType = 'string' | 'number' | 'boolean' | 'date' | 'json';
+/** The column types a CSV cell converts to (one list for readCsv, the CLI and the docs). */
+export const CSV_COLUMN_TYPES = ['string', 'number', 'boolean', 'date', 'json'] as const;
+export type CsvColumnType = (typeof CSV_COLUMN_TYPES)[number];
 
 /** What an empty cell becomes: left out (so defaults and optionality apply), null, or ''. */
 type EmptyCell = 'omit' | 'null' | 'empty-string';

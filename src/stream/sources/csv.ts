@@ -12,101 +12,18 @@
  */
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import type * as z from 'zod/v4/core';
-import { optionError, positiveInteger } from '../../plan/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
-import {
-  type CsvColumn,
-  type CsvColumnType,
-  type HeaderSettings,
-  toColumns,
-  toObject,
-} from './csv-columns.js';
+import { type CsvColumn, toColumns, toObject } from './csv-columns.js';
+import { type CsvOptions, type ResolvedCsvOptions, resolveCsvOptions } from './csv-options.js';
 import { countBreaks, countCrlf, LineTracker, trimBreaks } from './line-tracker.js';
-import { timeZone, UTC } from './time-zone.js';
 
 export type { CsvColumnType } from './csv-columns.js';
-
-export interface CsvOptions {
-  /** @default ',' */
-  readonly delimiter?: string;
-  /** The field names, for a file without a header row: every row is then data. */
-  readonly columns?: readonly string[];
-  /** Types of columns, by header name; wins over types inferred from `schema`. Untyped columns are strings. */
-  readonly types?: Readonly<Record<string, CsvColumnType>>;
-  /**
-   * A Zod object schema to infer column types from: number, boolean and date fields are converted,
-   * object and array fields parsed as JSON, optional/nullable/default unwrapped. An empty cell is
-   * left out for an optional field and for any non-string one, `null` for a nullable one.
-   */
-  readonly schema?: z.$ZodObject;
-  /**
-   * Longest record accepted, in bytes; a longer one ends the source (see above).
-   * @default 17 MiB
-   */
-  readonly maxRecordBytes?: number;
-  /**
-   * The zone of date text that names none (`2024-01-02 10:00`): an IANA name (`Europe/Paris`) or a
-   * UTC offset (`+05:30`). Never the machine's local zone. @default 'UTC'
-   */
-  readonly timeZone?: string;
-  /** Header cells (or `columns`) carry mongoimport types: `age.int32()`, `born.date(2006-01-02)`. @default false */
-  readonly columnsHaveTypes?: boolean;
-  /** Leave every empty cell out of the document. @default false */
-  readonly ignoreBlanks?: boolean;
-}
-
-const DEFAULT_MAX_RECORD_BYTES = 17 * 1024 * 1024;
-const COLUMN_TYPES: readonly string[] = ['string', 'number', 'boolean', 'date', 'json'];
+export type { CsvOptions } from './csv-options.js';
 
 /** Reads CSV. `position` is the line the record starts on, `raw` its text, `bytesRead` the bytes through it. */
 export function readCsv(input: TextInput, options: CsvOptions = {}): AsyncGenerator<SourceRecord> {
-  return read(input, resolve(options));
-}
-
-interface Resolved {
-  readonly delimiter: string;
-  readonly explicitColumns: CsvColumn[] | undefined;
-  readonly header: HeaderSettings;
-  readonly maxRecordBytes: number;
-}
-
-function resolve(options: CsvOptions): Resolved {
-  const { delimiter = ',', columns, types, schema } = options;
-  if (typeof delimiter !== 'string' || delimiter.length === 0) {
-    throw optionError('delimiter', 'a non-empty string', delimiter);
-  }
-  if (columns !== undefined && (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))) {
-    throw optionError('columns', 'an array of strings', columns);
-  }
-  if (types !== undefined) {
-    if (typeof types !== 'object' || types === null) throw optionError('types', 'an object', types);
-    for (const [name, type] of Object.entries(types)) {
-      if (!COLUMN_TYPES.includes(type))
-        throw optionError(`types.${name}`, `one of ${COLUMN_TYPES.join(', ')}`, type);
-    }
-  }
-  if (schema !== undefined && (schema as Partial<z.$ZodType>)._zod?.def.type !== 'object') {
-    throw optionError('schema', 'a Zod object schema', schema);
-  }
-  const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes, DEFAULT_MAX_RECORD_BYTES);
-  const zone = options.timeZone === undefined ? UTC : timeZone(options.timeZone);
-  const header: HeaderSettings = {
-    types,
-    schema,
-    zone,
-    typedHeader: options.columnsHaveTypes === true,
-    ignoreBlanks: options.ignoreBlanks === true,
-  };
-  let explicitColumns: CsvColumn[] | undefined;
-  if (columns) {
-    const checked = toColumns(columns, header);
-    if ('problem' in checked)
-      throw optionError('columns', `usable field names (${checked.problem})`, columns);
-    explicitColumns = checked.columns;
-  }
-  return { delimiter, explicitColumns, header, maxRecordBytes };
+  return read(input, resolveCsvOptions(options));
 }
 
 /** What the parser yields: a record, or a row it skipped, pushed in order from `on_skip`. */
@@ -117,7 +34,7 @@ type Parsed =
 /** How much of a runaway record the error record keeps. */
 const RUNAWAY_RAW_CHARS = 1024;
 
-async function* read(input: TextInput, options: Resolved): AsyncGenerator<SourceRecord> {
+async function* read(input: TextInput, options: ResolvedCsvOptions): AsyncGenerator<SourceRecord> {
   const parser = parse({
     delimiter: options.delimiter,
     bom: true,
@@ -189,7 +106,7 @@ async function* read(input: TextInput, options: Resolved): AsyncGenerator<Source
 async function* toRecords(
   parsed: AsyncIterable<Parsed>,
   explicitColumns: CsvColumn[] | undefined,
-  options: Resolved,
+  options: ResolvedCsvOptions,
   lines: LineTracker,
 ): AsyncGenerator<SourceRecord> {
   let columns = explicitColumns;

@@ -5,7 +5,7 @@
  * `'canonical'` keeps Int32/Double/Long wrappers, for byte-exact round trips; `false` is plain JSON.
  */
 import { BSON } from 'mongodb';
-import { optionError } from '../../plan/option-error.js';
+import { optionError } from '../../core/option-error.js';
 
 export type EjsonMode = 'relaxed' | 'canonical' | false;
 

@@ -1,6 +1,6 @@
 /** In-memory or object-mode sources: arrays, generators, object-mode streams, cursors. */
 
-import { optionError } from '../../plan/option-error.js';
+import { optionError } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
 
 export interface FromIterableOptions {

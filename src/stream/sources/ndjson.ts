@@ -4,7 +4,7 @@
  * is kept for the error record), so no input can make the reader buffer without limit.
  */
 
-import { positiveInteger } from '../../plan/option-error.js';
+import { positiveInteger } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
 import { type EjsonMode, ejsonMode, parseJsonText } from './ejson.js';

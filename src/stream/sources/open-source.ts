@@ -1,7 +1,7 @@
 /** One entry point for the CLI: a path's extension (or `format`) picks the reader. */
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { invalidOption, optionError } from '../../plan/option-error.js';
+import { invalidOption, optionError } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
 import type { TextInput } from './byte-chunks.js';
 import { type CsvOptions, readCsv } from './csv.js';
@@ -9,7 +9,9 @@ import { type JsonArrayOptions, readJsonArray } from './json-array.js';
 import { type NdjsonOptions, readNdjson } from './ndjson.js';
 import { ownSource } from './own-source.js';
 
-export type SourceFormat = 'ndjson' | 'csv' | 'json';
+/** Every input format (one list for openSource and the CLI). */
+export const SOURCE_FORMATS = ['ndjson', 'csv', 'json'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** The format, plus the options of every reader: each reader takes the ones it knows. */
 export interface OpenSourceOptions extends NdjsonOptions, CsvOptions, JsonArrayOptions {

@@ -12,7 +12,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { BulkwrightError } from '../../report/errors.js';
+import { BulkwrightError } from '../../core/errors.js';
 import type { Partition } from '../partition.js';
 import { shareRange } from '../partition.js';
 import type { SourceRecord } from '../types.js';

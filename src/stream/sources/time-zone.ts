@@ -3,7 +3,7 @@
  * zones' offsets at any instant. A zone is an IANA name (`Europe/Paris`), `UTC`, or a fixed offset
  * (`+05:30`, `-0800`).
  */
-import { optionError } from '../../plan/option-error.js';
+import { optionError } from '../../core/option-error.js';
 
 export type TimeZone = { readonly offsetMs: number } | { readonly format: Intl.DateTimeFormat };
 

@@ -3,8 +3,8 @@
  * expected, and what was received — `Expected \`batchSize\` to be an integer >= 1, got 0 (number)`.
  * Thrown as a `BulkwrightError` with code `BW_INVALID_OPTION`, before any I/O.
  */
-import { ErrorCode } from '../core/codes.js';
-import { BulkwrightError } from '../report/errors.js';
+import { ErrorCode } from './codes.js';
+import { BulkwrightError } from './errors.js';
 
 export function optionError(name: string, expected: string, received: unknown): BulkwrightError {
   return invalidOption(`Expected \`${name}\` to be ${expected}, got ${describeValue(received)}`);

@@ -6,10 +6,10 @@
  * unknown", so a confirmed retry cannot count them twice.
  */
 import { type BulkWriteResult, MongoBulkWriteError, type WriteConcernError, type WriteError } from 'mongodb';
-import type { PlannedOp } from '../plan/planned-op.js';
+import { ClientCode, type Failure, FailureKind } from '../core/failure.js';
+import type { PlannedOp } from '../core/planned-op.js';
 import { classifyBatchError, isReplaySafe, isRetryableCode, writeErrorKind } from './classify.js';
 import { dupKeyOf } from './dup-key.js';
-import { ClientCode, type Failure, FailureKind } from './failure.js';
 import type { Counts } from './report.js';
 
 export interface ChunkOutcome {

@@ -3,7 +3,7 @@
  * whose write is not confirmed), at the caller's own index, with a stable `kind` to branch on.
  */
 
-import { ErrorCode } from '../core/codes.js';
+import { ErrorCode } from './codes.js';
 
 /** What went wrong, as a stable name to branch on. */
 export const FailureKind = {
