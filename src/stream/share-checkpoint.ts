@@ -7,7 +7,7 @@
  * A resume is refused (`BW_PARTITION_CHANGED`) when the same import has checkpoints of another
  * share count: their byte ranges do not line up with ours, and resuming would skip records.
  */
-import type { Db } from 'mongodb';
+import { type Db, MongoNetworkTimeoutError } from 'mongodb';
 import { BulkwrightError } from '../core/errors.js';
 import { optionError } from '../core/option-error.js';
 import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
@@ -62,8 +62,17 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
   const { collection = DEFAULT_CHECKPOINT_COLLECTION, importId, unit, range } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS;
   checkInteger(timeoutMs, 'timeoutMs', 1);
-  // The driver honours `signal` on every operation (some option types omit it).
-  const deadline = () => ({ signal: AbortSignal.timeout(timeoutMs) }) as object;
+  // The driver honours `signal` on every operation (some option types omit it). A silent server
+  // must not hang an import here either: past the deadline the call fails as a lost one would.
+  const timed = async <T>(operation: (deadline: object) => Promise<T>): Promise<T> => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      return await operation({ signal });
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      throw new MongoNetworkTimeoutError(`checkpoint: no reply within batchTimeoutMs (${timeoutMs} ms)`);
+    }
+  };
   if (typeof db?.collection !== 'function') throw optionError('db', 'a mongodb Db', db);
   if (typeof importId !== 'string' || importId === '')
     throw optionError('importId', 'a non-empty string', importId);
@@ -80,65 +89,73 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       if (resume) {
         // Before shares, an import's checkpoint was one document named by the import, its NDJSON/CSV
         // positions line numbers: they do not mean what ours do.
-        if (await checkpoints.findOne({ _id: importId })) {
+        if (await timed((d) => checkpoints.findOne({ _id: importId }, d))) {
           throw new BulkwrightError(
             'BW_CHECKPOINT_FORMAT',
             `The checkpoint "${importId}" in ${collection} was written by an earlier bulkwright (positions were line numbers): finish that import with the version that started it, or start afresh without --resume`,
           );
         }
-        const others = await checkpoints.distinct('count', { importId, count: { $ne: count } });
+        const others = await timed((d) =>
+          checkpoints.distinct('count', { importId, count: { $ne: count } }, d),
+        );
         if (others.length > 0) {
           throw new BulkwrightError(
             'BW_PARTITION_CHANGED',
             `This import was split into ${others.join(', ')} share(s) before, not ${count}: resuming with another share count could skip records. Resume with --partition i/${others[0]} (or --workers ${others[0]}), or start afresh without --resume`,
           );
         }
-        const own = await checkpoints.findOne({ _id });
+        const own = await timed((d) => checkpoints.findOne({ _id }, d));
         if (own) {
           base = { written: own.written ?? 0, rejected: own.rejected ?? 0 };
           return own;
         }
       } else {
-        await checkpoints.deleteMany({ importId, count: { $ne: count } });
+        await timed((d) => checkpoints.deleteMany({ importId, count: { $ne: count } }, d));
       }
       const now = new Date();
-      await checkpoints.replaceOne(
-        { _id },
-        {
-          importId,
-          index,
-          count,
-          unit,
-          ...(range ? { start: range.start, end: range.end } : {}),
-          position: 0,
-          written: 0,
-          rejected: 0,
-          finished: false,
-          startedAt: now,
-          updatedAt: now,
-        },
-        { upsert: true },
+      await timed((d) =>
+        checkpoints.replaceOne(
+          { _id },
+          {
+            importId,
+            index,
+            count,
+            unit,
+            ...(range ? { start: range.start, end: range.end } : {}),
+            position: 0,
+            written: 0,
+            rejected: 0,
+            finished: false,
+            startedAt: now,
+            updatedAt: now,
+          },
+          { upsert: true, ...d },
+        ),
       );
       return undefined;
     },
     async load() {
-      const own = await checkpoints.findOne({ _id }, deadline());
+      const own = await timed((d) => checkpoints.findOne({ _id }, d));
       // Position 0 is the mark `begin` leaves: started, nothing acknowledged yet.
       return own && (own.position > 0 || own.finished) ? own.position : undefined;
     },
     async save(position, progress) {
-      await checkpoints.updateOne(
-        { _id },
-        { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
-        { upsert: true, ...deadline() },
+      await timed((d) =>
+        checkpoints.updateOne(
+          { _id },
+          { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
+          { upsert: true, ...d },
+        ),
       );
     },
     async clear(progress) {
       const end = unit === 'bytes' && range ? { position: range.end } : {};
-      await checkpoints.updateOne(
-        { _id },
-        { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
-        { upsert: true, ...deadline() },
+      await timed((d) =>
+        checkpoints.updateOne(
+          { _id },
+          { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
+          { upsert: true, ...d },
+        ),
       );
     },
   };

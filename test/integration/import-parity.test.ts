@@ -41,17 +41,32 @@ function spawned(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   return runCli(args, { cwd: work, env: cliEnv(env) });
 }
 
-async function deadLetters(path: string): Promise<{ position: number; record: unknown }[]> {
+async function deadLetters(path: string): Promise<{ position: number; line?: number; record: unknown }[]> {
   const text = await readFile(path, 'utf8');
   return text
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { position: number; record: unknown });
+    .map((line) => JSON.parse(line) as { position: number; line?: number; record: unknown });
+}
+
+/** A file record's position: the byte offset of its line + 1 (the same in any share). */
+function positionOfLine(text: string, line: number): number {
+  return (
+    Buffer.byteLength(
+      text
+        .split('\n')
+        .slice(0, line - 1)
+        .join('\n'),
+    ) +
+    (line > 1 ? 1 : 0) +
+    1
+  );
 }
 
 describe('CSV dead letters hold the whole line', () => {
   it("mongoimport's test_bad.csv: the bare-quote row is dead-lettered whole, the rows after it import", async () => {
-    const input = await file('test_bad.csv', '1,2,3\n3,5".4,string\n5,6,6\n');
+    const text = '1,2,3\n3,5".4,string\n5,6,6\n';
+    const input = await file('test_bad.csv', text);
     const rejected = join(work, 'bad.rejected.ndjson');
     const run = await cli([
       ...importArgs(input, t.uri, t.db.databaseName, 'bad'),
@@ -63,7 +78,9 @@ describe('CSV dead letters hold the whole line', () => {
       '--quiet',
     ]);
     expect(run.code).toBe(1);
-    expect(await deadLetters(rejected)).toMatchObject([{ position: 2, record: '3,5".4,string' }]);
+    expect(await deadLetters(rejected)).toMatchObject([
+      { position: positionOfLine(text, 2), line: 2, record: '3,5".4,string' },
+    ]);
     const ids = (await t.db.collection('bad').find().sort({ _id: 1 }).toArray()).map((d) => d._id);
     expect(ids).toEqual(['1', '5']);
   });
@@ -101,12 +118,14 @@ describe('--mode delete', () => {
   it('deletes one document per record matched literally on --upsert-fields, counted, with operator objects refused', async () => {
     const people = t.db.collection<{ _id: number; name: string }>('to_delete');
     await people.insertMany([1, 2, 3, 4, 5].map((n) => ({ _id: n, name: `p${n}` })));
-    const input = await file(
-      'deletes.ndjson',
-      ['{"name":"p1"}', '{"name":"p3"}', '{"name":"nobody"}', '{"name":{"$ne":null}}', '{"other":1}'].join(
-        '\n',
-      ),
-    );
+    const text = [
+      '{"name":"p1"}',
+      '{"name":"p3"}',
+      '{"name":"nobody"}',
+      '{"name":{"$ne":null}}',
+      '{"other":1}',
+    ].join('\n');
+    const input = await file('deletes.ndjson', text);
     const rejected = join(work, 'deletes.rejected.ndjson');
     const run = await cli([
       ...importArgs(input, t.uri, t.db.databaseName, 'to_delete'),
@@ -124,7 +143,9 @@ describe('--mode delete', () => {
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ mode: 'delete', read: 5, deleted: 2, written: 3, rejected: 2 });
     expect((await people.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([2, 4, 5]);
-    expect((await deadLetters(rejected)).map((d) => d.position)).toEqual([4, 5]);
+    const letters = await deadLetters(rejected);
+    expect(letters.map((d) => d.line)).toEqual([4, 5]);
+    expect(letters.map((d) => d.position)).toEqual([positionOfLine(text, 4), positionOfLine(text, 5)]);
   });
 });
 
@@ -242,10 +263,8 @@ describe('a server that accepts a batch and never replies', () => {
   it('the CLI exits with code 2 and the checkpoint saved, then a resume is offered', async () => {
     const server = await silentAfterFirst();
     try {
-      const input = await file(
-        'silent.ndjson',
-        Array.from({ length: 10 }, (_, i) => JSON.stringify({ _id: i, n: i })).join('\n'),
-      );
+      const text = Array.from({ length: 10 }, (_, i) => JSON.stringify({ _id: i, n: i })).join('\n');
+      const input = await file('silent.ndjson', text);
       const checkpoint = join(work, 'cli-silent.checkpoint.json');
       const run = await spawned([
         ...importArgs(input, server.uri({ retryWrites: false }), 'app', 'c'),
@@ -261,7 +280,8 @@ describe('a server that accepts a batch and never replies', () => {
       ]);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(/no reply within batchTimeoutMs \(200 ms\).*--resume/s);
-      expect(await fileCheckpoint(checkpoint).load()).toBe(5);
+      // The CLI counts a file's positions in bytes: the first batch (lines 1-5) was acknowledged.
+      expect(await fileCheckpoint(checkpoint, { unit: 'bytes' }).load()).toBe(positionOfLine(text, 5));
     } finally {
       await server.close();
     }
