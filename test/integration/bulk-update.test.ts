@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bulkInsert, bulkUpdate, defineModel } from '../../src/index.js';
-import { user, userSchema, usersModel } from '../fixtures/models.js';
+import { duplicateKeyByUpdateOps, seededUsers, user, userSchema } from '../fixtures/models.js';
 import { requires, useTestDb } from '../support/db.js';
 
 const t = useTestDb('bulk_update');
 
-async function seeded(name: string, n = 9) {
-  const users = await usersModel(t.db, name);
-  await bulkInsert(
-    users,
-    Array.from({ length: n }, (_, i) => user(i)),
-  );
-  return users;
-}
+const seeded = (name: string, n = 9) => seededUsers(t.db, name, n);
 
 describe('bulkUpdate', () => {
   it('validates $set values against their own fields and sends the valid ops', async () => {
@@ -160,20 +153,7 @@ describe('bulkUpdate', () => {
     // FerretDB v1.24 answers it with one command error (code 1), as it does any failing update op.
     requires(ctx, 'perOpUpdateErrors');
     const users = await seeded('update_dup', 3);
-    const report = await bulkUpdate(
-      users,
-      [
-        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 50 } } } },
-        {
-          updateOne: {
-            filter: { email: 'user1@example.com' },
-            update: { $set: { email: 'user2@example.com' } },
-          },
-        },
-        { updateOne: { filter: { email: 'user2@example.com' }, update: { $set: { age: 52 } } } },
-      ],
-      { ordered: false },
-    );
+    const report = await bulkUpdate(users, [...duplicateKeyByUpdateOps], { ordered: false });
     expect(report.failures.map((f) => [f.index, f.kind, f.code, f.keyValue])).toEqual([
       [1, 'duplicateKey', 11000, { email: 'user2@example.com' }],
     ]);

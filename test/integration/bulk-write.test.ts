@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bulkInsert, bulkWrite } from '../../src/index.js';
-import { user, usersModel } from '../fixtures/models.js';
+import { mixedUpsertOps, user, usersModel } from '../fixtures/models.js';
 import { hasCapability, requires, useTestDb } from '../support/db.js';
 
 const t = useTestDb('bulk_write');
@@ -39,20 +39,7 @@ describe('bulkWrite', () => {
     requires(ctx, 'upsertIndexByOp');
     const users = await usersModel(t.db, 'mixed_upserts');
     await bulkInsert(users, [user(0)]);
-    const report = await bulkWrite(
-      users,
-      [
-        {
-          updateOne: { filter: { email: 'm1@example.com' }, update: { $set: { name: 'M1' } }, upsert: true },
-        },
-        { insertOne: { document: user(5) } },
-        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 7 } }, upsert: true } },
-        {
-          updateOne: { filter: { email: 'm2@example.com' }, update: { $set: { name: 'M2' } }, upsert: true },
-        },
-      ],
-      { ordered: false },
-    );
+    const report = await bulkWrite(users, [...mixedUpsertOps], { ordered: false });
     expect(report).toMatchObject({ ok: true, insertedCount: 1, matchedCount: 1, upsertedCount: 2 });
     expect(Object.keys(report.insertedIds)).toEqual(['1']);
     const idOf = async (email: string) => (await users.collection().findOne({ email }))?._id;

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bulkInsert, bulkUpdate, bulkWrite, defineModel, streamInsert } from '../../src/index.js';
 import { positionId } from '../../src/stream/record-op.js';
-import { user, usersModel } from '../fixtures/models.js';
+import {
+  duplicateKeyByUpdateOps,
+  mixedUpsertOps,
+  seededUsers,
+  user,
+  usersModel,
+} from '../fixtures/models.js';
 import { drain } from '../support/drain.js';
 import { type MongodProfile, mongodProfile } from '../support/mongod-profile.js';
 import { type ScriptedServer, startScriptedServer } from '../support/wire-server.js';
@@ -33,14 +39,7 @@ afterAll(async () => {
 const stored = (collection: string) => profile.docs(`twins.${collection}`);
 const byEmail = (collection: string, email: string) => stored(collection).find((d) => d.email === email);
 
-async function seeded(name: string, n: number) {
-  const users = await usersModel(db, name);
-  await bulkInsert(
-    users,
-    Array.from({ length: n }, (_, i) => user(i)),
-  );
-  return users;
-}
+const seeded = (name: string, n: number) => seededUsers(db, name, n);
 
 describe('bulkUpdate against mongod replies (twins of upsertIndexByOp / perOpUpdateErrors)', () => {
   it('upserts: counts and ids keyed by the op that created each document', async () => {
@@ -93,20 +92,7 @@ describe('bulkUpdate against mongod replies (twins of upsertIndexByOp / perOpUpd
 
   it('a duplicate key caused by an update: duplicateKey at its index with the colliding keyValue', async () => {
     const users = await seeded('update_dup', 3);
-    const report = await bulkUpdate(
-      users,
-      [
-        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 50 } } } },
-        {
-          updateOne: {
-            filter: { email: 'user1@example.com' },
-            update: { $set: { email: 'user2@example.com' } },
-          },
-        },
-        { updateOne: { filter: { email: 'user2@example.com' }, update: { $set: { age: 52 } } } },
-      ],
-      { ordered: false },
-    );
+    const report = await bulkUpdate(users, [...duplicateKeyByUpdateOps], { ordered: false });
     expect(report.failures.map((f) => [f.index, f.kind, f.code, f.keyValue])).toEqual([
       [1, 'duplicateKey', 11000, { email: 'user2@example.com' }],
     ]);
@@ -117,20 +103,7 @@ describe('bulkUpdate against mongod replies (twins of upsertIndexByOp / perOpUpd
 describe('bulkWrite unordered against mongod replies', () => {
   it('a mixed unordered batch: upserted ids keyed by their own ops, not by the inserts the driver moved out', async () => {
     const users = await seeded('mixed_upserts', 1);
-    const report = await bulkWrite(
-      users,
-      [
-        {
-          updateOne: { filter: { email: 'm1@example.com' }, update: { $set: { name: 'M1' } }, upsert: true },
-        },
-        { insertOne: { document: user(5) } },
-        { updateOne: { filter: { email: 'user0@example.com' }, update: { $set: { age: 7 } }, upsert: true } },
-        {
-          updateOne: { filter: { email: 'm2@example.com' }, update: { $set: { name: 'M2' } }, upsert: true },
-        },
-      ],
-      { ordered: false },
-    );
+    const report = await bulkWrite(users, [...mixedUpsertOps], { ordered: false });
     expect(report).toMatchObject({ ok: true, insertedCount: 1, matchedCount: 1, upsertedCount: 2 });
     expect(Object.keys(report.insertedIds)).toEqual(['1']);
     expect(report.upsertedIds).toEqual({
