@@ -4,15 +4,11 @@
  * Everything it prints goes through a redactor, so a password in `--uri` is never shown.
  */
 import { parseCli, UsageError } from './args.js';
-import { runImportFiles } from './import-files.js';
 import { isFileList } from './input-files.js';
 import { ModelLoadError } from './load-model.js';
 import { type CliIo, createOutput, EXIT_FATAL, FatalError, messageOf, processIo } from './output.js';
 import { createRedactor, secretsOf } from './redact.js';
-import { runExport } from './run-export.js';
 import { runImport } from './run-import.js';
-import { runStatus } from './status.js';
-import { runWorkers } from './workers.js';
 
 export type { CliIo };
 
@@ -26,7 +22,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   // Mask the passwords of every connection string we were handed, before anything is printed.
   const output = createOutput(createRedactor(secretsOf([...argv, env.MONGODB_URI])), io);
 
-  if (argv[0] === 'status') return runStatus(argv.slice(1), env, output);
+  // Commands other than a one-file import load on use: an import's memory and start-up stay its own.
+  if (argv[0] === 'status') return (await import('./status.js')).runStatus(argv.slice(1), env, output);
   let command: ReturnType<typeof parseCli>;
   try {
     command = parseCli(argv, env);
@@ -43,10 +40,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stdout.write(output.redact(command.output));
       return command.code;
     }
-    if (command.command === 'export') return await runExport(command, output);
-    if (isFileList(command.files))
+    if (command.command === 'export')
+      return await (await import('./run-export.js')).runExport(command, output);
+    if (isFileList(command.files)) {
+      const { runImportFiles } = await import('./import-files.js');
       return await runImportFiles(command, argv, output, (one) => runImport(one, output));
-    if (command.shares.workers !== undefined) return await runWorkers(command, argv, output);
+    }
+    if (command.shares.workers !== undefined)
+      return await (await import('./workers.js')).runWorkers(command, argv, output);
     return await runImport(command, output);
   } catch (error) {
     // A model that does not load is the user's to fix, like a bad option: its own message, exit 2.

@@ -21,6 +21,8 @@ export interface RecordOpContext {
   readonly idNamespace: string | undefined;
   /** The schema merge mode validates against: every field optional. */
   readonly partialSchema: z.ZodObject;
+  /** Records come from the library's own readers, whose values nobody else holds. */
+  readonly ownsValues: boolean;
 }
 
 export interface RecordOp {
@@ -29,7 +31,13 @@ export interface RecordOp {
   readonly derivedId: boolean;
 }
 
-export function recordOp(ctx: RecordOpContext, value: unknown, position: number): Checked<RecordOp> {
+/** `owned`: `value` may become the document itself (no copy); else it is never changed. */
+export function recordOp(
+  ctx: RecordOpContext,
+  value: unknown,
+  position: number,
+  owned = false,
+): Checked<RecordOp> {
   if (!isPlainObject(value)) return notAnObject(position, value);
   // Merge and delete records hold only some fields: whatever they hold must be valid.
   const schema = ctx.mode === 'merge' || ctx.mode === 'delete' ? ctx.partialSchema : ctx.model.schema;
@@ -39,7 +47,7 @@ export function recordOp(ctx: RecordOpContext, value: unknown, position: number)
     if (!checked.ok) return checked;
     doc = checked.value as Record<string, unknown>;
     if (value._id !== undefined && doc._id === undefined) doc._id = value._id;
-  } else {
+  } else if (!owned) {
     doc = Object.assign({}, value);
   }
   if (ctx.mode === 'insert') {

@@ -14,7 +14,7 @@ import type { BulkReport } from '../report/report.js';
 export interface ReplayCandidate {
   readonly position: number;
   readonly derivedId?: boolean;
-  readonly op?: { readonly op: object };
+  readonly op?: object | undefined;
 }
 
 export type ReplayDetector = (items: readonly ReplayCandidate[], report: BulkReport) => Promise<Set<number>>;
@@ -44,10 +44,11 @@ export function replayDetector(collection: Collection<Document>): ReplayDetector
   return async (items, report) => {
     const replayed = new Set<number>();
     const unplaced = new Map<number, unknown>();
+    if (!report.failures.some((f) => f.kind === FailureKind.duplicateKey)) return replayed;
     const byPosition = new Map(items.map((item) => [item.position, item]));
     for (const failure of report.failures) {
       if (failure.kind !== FailureKind.duplicateKey) continue;
-      const op = byPosition.get(failure.index)?.derivedId ? byPosition.get(failure.index)?.op?.op : undefined;
+      const op = byPosition.get(failure.index)?.derivedId ? byPosition.get(failure.index)?.op : undefined;
       if (!op || !('insertOne' in op)) continue;
       const where = collidedIndex(failure);
       if (where === '_id') replayed.add(failure.index);

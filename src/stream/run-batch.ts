@@ -26,7 +26,7 @@ export async function runBatch(
   replayedOf: ReplayDetector,
 ): Promise<BatchResult> {
   const ops: PlannedOp[] = [];
-  for (const item of items) if (item.op) ops.push(item.op);
+  for (const item of items) if (item.op) ops.push(item as PlannedOp);
   if (o.dryRun || ops.length === 0) return { sequence, items, report: undefined, replayed: new Set() };
   const builder = new ReportBuilder('write', o.ordered, ops.length, false);
   const report = await runWithRetries(collection, ops, builder, settings, o.retry);

@@ -15,6 +15,7 @@ import { type Item, toItem } from './batch-item.js';
 import type { RecordOpContext } from './record-op.js';
 import { replayDetector } from './replayed-inserts.js';
 import { type BatchResult, runBatch } from './run-batch.js';
+import { isOwnSource } from './sources/own-source.js';
 import { type StreamSource, streamRecords } from './sources/stream-source.js';
 import { stopEarly } from './stop-early.js';
 import { resolveStreamOptions, type StreamInsertOptions } from './stream-options.js';
@@ -46,6 +47,7 @@ export async function* streamInsert(
     now: new Date(),
     idNamespace: options.idNamespace,
     partialSchema: model.schema.partial(),
+    ownsValues: typeof source === 'string' || (options.records === true && isOwnSource(source)),
   };
   const settings = runSettings(limits, {
     ordered: o.ordered,
@@ -122,26 +124,30 @@ export async function* streamInsert(
 
   let wrappedUp = false;
   try {
-    for await (const record of records) {
-      if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
-      n.read++;
-      if (record.position <= from) {
-        n.skipped++;
-        continue;
+    // One async step per array of records (a reader's chunk), then a plain loop over it.
+    reading: for await (const arrived of records) {
+      for (const record of arrived) {
+        if (record.bytesRead !== undefined) bytesRead = record.bytesRead;
+        n.read++;
+        if (record.position <= from) {
+          n.skipped++;
+          continue;
+        }
+        const item = toItem(ctx, record, options.filter);
+        batch.push(item);
+        batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
+        // Ordered: the batch up to a rejected record is sent; nothing after it is read.
+        const stopHere = o.ordered && item.rejection !== undefined;
+        if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
+          send(batch);
+          batch = [];
+          batchBytes = 0;
+          while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
+          yield* drain();
+        }
+        if (stopHere || state.stoppedAt !== undefined || state.fatal || options.signal?.aborted)
+          break reading;
       }
-      const item = toItem(ctx, record, options.filter);
-      batch.push(item);
-      batchBytes += typeof record.raw === 'string' ? record.raw.length : 0;
-      // Ordered: the batch up to a rejected record is sent; nothing after it is read.
-      const stopHere = o.ordered && item.rejection !== undefined;
-      if (batch.length >= o.batchSize || batchBytes >= o.batchBytes || stopHere) {
-        send(batch);
-        batch = [];
-        batchBytes = 0;
-        while (inFlight.size >= o.concurrency) await Promise.race(inFlight);
-        yield* drain();
-      }
-      if (stopHere || state.stoppedAt !== undefined || state.fatal || options.signal?.aborted) break;
     }
     if (batch.length > 0 && state.stoppedAt === undefined && !state.fatal) send(batch);
     while (inFlight.size > 0) {

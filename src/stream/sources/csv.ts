@@ -11,7 +11,7 @@
  *   record, so memory stays bounded: the parser cannot resync inside a quoted field.
  */
 import { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
 import { type CsvColumn, toColumns, toObject } from './csv-columns.js';
@@ -35,6 +35,8 @@ type Parsed =
 const RUNAWAY_RAW_CHARS = 1024;
 
 async function* read(input: TextInput, options: ResolvedCsvOptions): AsyncGenerator<SourceRecord> {
+  // Loaded on first use: an NDJSON import never pays for the CSV parser (docs/performance.md).
+  const { CsvError, parse } = await import('csv-parse');
   const parser = parse({
     delimiter: options.delimiter,
     bom: true,

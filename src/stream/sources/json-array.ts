@@ -6,7 +6,6 @@
  * A JSON syntax error cannot be skipped over: nothing marks where the next element starts. The
  * source then ends with one final `BW_PARSE_JSON` record naming the byte offset of the error.
  */
-import { JSONParser } from '@streamparser/json';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
 import { type EjsonMode, ejsonMode, reviveJson } from './ejson.js';
@@ -33,6 +32,8 @@ export function readJsonArray(
 }
 
 async function* read(input: TextInput, mode: EjsonMode): AsyncGenerator<SourceRecord> {
+  // Loaded on first use, like the CSV parser.
+  const { JSONParser } = await import('@streamparser/json');
   const parser = new JSONParser({ paths: ['$.*'], keepStack: false });
   // Filled synchronously by `write`, emptied before the next chunk is read.
   const queue: SourceRecord[] = [];

@@ -8,6 +8,7 @@ import { positiveInteger } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
 import { byteChunks, type TextInput } from './byte-chunks.js';
 import { type EjsonMode, ejsonMode, parseJsonText } from './ejson.js';
+import { ownBatches } from './own-source.js';
 
 export interface NdjsonOptions {
   /**
@@ -33,42 +34,70 @@ const NEWLINE = 0x0a;
  * through the end of the line. Malformed lines become error records and reading goes on.
  */
 export function readNdjson(input: TextInput, options: NdjsonOptions = {}): AsyncGenerator<SourceRecord> {
-  const maxLineBytes = positiveInteger('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
-  const mode = ejsonMode(options.ejson);
-  return read(input, maxLineBytes, mode);
+  return ownBatches(ndjsonBatches(input, options));
 }
 
-async function* read(input: TextInput, maxLineBytes: number, mode: EjsonMode): AsyncGenerator<SourceRecord> {
+/** Where a share of a file begins, so records carry positions in the whole file. */
+export interface ByteOrigin {
+  /** The file offset of the first byte read: `position` becomes the line's file offset + 1. */
+  readonly offset: number;
+  /** The reader starts at line 1 of the file: records also carry `line`. */
+  readonly linesKnown: boolean;
+}
+
+/** The records of each chunk read, as one array (see own-source.ts). */
+export function ndjsonBatches(
+  input: TextInput,
+  options: NdjsonOptions = {},
+  origin?: ByteOrigin,
+): AsyncGenerator<SourceRecord[]> {
+  const maxLineBytes = positiveInteger('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
+  const mode = ejsonMode(options.ejson);
+  return read(input, maxLineBytes, mode, origin);
+}
+
+async function* read(
+  input: TextInput,
+  maxLineBytes: number,
+  mode: EjsonMode,
+  origin: ByteOrigin | undefined,
+): AsyncGenerator<SourceRecord[]> {
   let line = 0;
   let bytesRead = 0;
   // The current line's bytes before this chunk: pieces while it fits, a prefix once it does not.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let tooLongPrefix: string | undefined;
+  const place = (record: SourceRecord | undefined, lineStart: number): SourceRecord | undefined => {
+    if (!record || !origin) return record;
+    // The record is ours alone: placed in the file in place (a copy per record cost ~0.5 µs).
+    const placed = record as { position: number; line?: number };
+    if (origin.linesKnown) placed.line = record.position;
+    placed.position = origin.offset + lineStart + 1;
+    return record;
+  };
 
   for await (const chunk of byteChunks(input)) {
+    const out: SourceRecord[] = [];
     let start = 0;
     let newline = chunk.indexOf(NEWLINE, start);
     while (newline !== -1) {
       line++;
       const lineBytes = pendingBytes + newline - start;
+      const lineStart = bytesRead;
       bytesRead += lineBytes + 1;
+      let record: SourceRecord | undefined;
       if (tooLongPrefix !== undefined || lineBytes > maxLineBytes) {
-        yield tooLong(
-          line,
-          tooLongPrefix ?? prefixOf(pending, chunk, start),
-          lineBytes,
-          maxLineBytes,
-          bytesRead,
-        );
+        const prefix = tooLongPrefix ?? prefixOf(pending, chunk, start);
+        record = tooLong(line, prefix, lineBytes, maxLineBytes, bytesRead);
       } else {
         const text =
           pendingBytes === 0
             ? chunk.toString('utf8', start, newline)
             : Buffer.concat([...pending, chunk.subarray(start, newline)]).toString('utf8');
-        const record = parseLine(line, text, bytesRead, mode);
-        if (record) yield record;
+        record = parseLine(line, text, bytesRead, mode);
       }
+      if (record) out.push(place(record, lineStart)!);
       pending = [];
       pendingBytes = 0;
       tooLongPrefix = undefined;
@@ -84,16 +113,17 @@ async function* read(input: TextInput, maxLineBytes: number, mode: EjsonMode): A
       }
       pendingBytes += chunk.length - start;
     }
+    if (out.length > 0) yield out;
   }
   if (pendingBytes > 0) {
     line++;
+    const lineStart = bytesRead;
     bytesRead += pendingBytes;
-    if (tooLongPrefix !== undefined) {
-      yield tooLong(line, tooLongPrefix, pendingBytes, maxLineBytes, bytesRead);
-    } else {
-      const record = parseLine(line, Buffer.concat(pending).toString('utf8'), bytesRead, mode);
-      if (record) yield record;
-    }
+    const record =
+      tooLongPrefix !== undefined
+        ? tooLong(line, tooLongPrefix, pendingBytes, maxLineBytes, bytesRead)
+        : parseLine(line, Buffer.concat(pending).toString('utf8'), bytesRead, mode);
+    if (record) yield [place(record, lineStart)!];
   }
 }
 

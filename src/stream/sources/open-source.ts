@@ -31,7 +31,7 @@ const FORMATS: readonly string[] = ['ndjson', 'csv', 'json'];
 export function openSource(input: TextInput, options: OpenSourceOptions = {}): AsyncGenerator<SourceRecord> {
   switch (sourceFormat(input, options.format)) {
     case 'ndjson':
-      return ownSource(readNdjson(input, options));
+      return readNdjson(input, options);
     case 'csv':
       return ownSource(readCsv(input, options));
     case 'json':

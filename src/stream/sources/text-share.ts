@@ -16,8 +16,9 @@ import { BulkwrightError } from '../../core/errors.js';
 import type { Partition } from '../partition.js';
 import { shareRange } from '../partition.js';
 import type { SourceRecord } from '../types.js';
+import { ndjsonBatches } from './ndjson.js';
 import { type OpenSourceOptions, openSource } from './open-source.js';
-import { ownSource } from './own-source.js';
+import { ownBatches, ownSource } from './own-source.js';
 
 export interface TextShare {
   /** The first byte of the first line the share owns. */
@@ -29,6 +30,7 @@ export interface TextShare {
 
 const NEWLINE = 0x0a;
 const PROBE_BYTES = 64 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 /** Where share `partition` of the file really starts and ends (line-aligned), read by seeking. */
 export async function textShare(path: string, partition: Partition): Promise<TextShare> {
@@ -75,7 +77,27 @@ export function readTextShare(
   partition: Partition,
   options: TextShareOptions,
 ): AsyncGenerator<SourceRecord> {
+  if (options.format === 'ndjson') return ownBatches(ndjsonShare(path, partition, options));
   return ownSource(read(path, partition, options));
+}
+
+/** Where reading starts: the share's first line, or a resumed share's checkpoint line. */
+function readFrom(share: TextShare, resumeAfter: number | undefined): number {
+  const seek = resumeAfter === undefined ? share.start : resumeAfter - 1;
+  return share.start > 0 && seek > share.start && seek < share.end ? seek : share.start;
+}
+
+/** NDJSON places its records in the file itself: no line-start table, no second pass. */
+async function* ndjsonShare(
+  path: string,
+  partition: Partition,
+  options: TextShareOptions,
+): AsyncGenerator<SourceRecord[]> {
+  const share = await textShare(path, partition);
+  const from = readFrom(share, options.resumeAfter);
+  if (share.end <= from) return;
+  const bytes = createReadStream(path, { start: from, end: share.end - 1, highWaterMark: CHUNK_BYTES });
+  yield* ndjsonBatches(bytes, options, { offset: from, linesKnown: share.start === 0 });
 }
 
 async function* read(
@@ -84,8 +106,7 @@ async function* read(
   options: TextShareOptions,
 ): AsyncGenerator<SourceRecord> {
   const share = await textShare(path, partition);
-  const seek = options.resumeAfter === undefined ? share.start : options.resumeAfter - 1;
-  const from = share.start > 0 && seek > share.start && seek < share.end ? seek : share.start;
+  const from = readFrom(share, options.resumeAfter);
   const header = options.format === 'csv' && !options.columns && from > 0 ? await firstLine(path) : undefined;
   // Line k of what the reader is fed starts at byte `lines[k - 1 - dropped]` of the file.
   const lines = new LineStarts();
@@ -100,7 +121,7 @@ async function* read(
     for await (const chunk of createReadStream(path, {
       start: from,
       end: share.end - 1,
-      highWaterMark: 256 * 1024,
+      highWaterMark: CHUNK_BYTES,
     }) as AsyncIterable<Buffer>) {
       for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
         if (at + i + 1 < share.end) lines.push(at + i + 1);
