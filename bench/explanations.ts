@@ -40,6 +40,23 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'Zod’s own parse (src/plan/validate.ts) on top of what the validate:false entry lists.',
 };
 
+/** What each commit of bench/profile-steps.ts changed (docs/performance.md, "What each change bought"). */
+export const STEP_CHANGES: Readonly<Record<string, string>> = {
+  'plain-loop': 'the baseline: readline, `JSON.parse`, `insertMany` per 1,000, nothing else',
+  before:
+    'the importer as the previous full run measured it: an async-generator step per record in the NDJSON reader, ' +
+    'another in the share reader (with a line-start table), a copy of each parsed record, an item plus a planned-op ' +
+    'wrapper per record',
+  batches:
+    'readers hand `streamInsert` an array of records per chunk read (src/stream/sources/own-source.ts); NDJSON ' +
+    'shares place records by byte offset in the reader itself; a reader’s parsed value becomes the document without ' +
+    'a copy; an item is its own planned op; the replay check builds its map only on a duplicate key; the CSV and ' +
+    'JSON-array parsers and the non-import commands load on use',
+  'lazy-zod':
+    'the loose model’s Zod schema built only when read, so an import without `--model` never loads Zod ' +
+    '(src/model/loose-schema.ts); file chunks of 64 KiB instead of 256 KiB',
+};
+
 /** What a partial re-run (`bench/report.ts --after`) changed, shown above the full run it updates. */
 export const AFTER_FIXES =
   'A partial re-run after changes: its scenarios replace the full run’s figures below for those scenarios only; the ' +

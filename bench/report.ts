@@ -18,6 +18,7 @@ import { AFTER_FIXES } from './explanations.js';
 import type { MixedCounts } from './mixed.js';
 import type { SourceInfo } from './provenance.js';
 import { type ImplId, LABELS, type Scenario } from './scenarios.js';
+import { latestSteps, renderSteps } from './steps-report.js';
 import { type Row, summarize } from './summary.js';
 import { checkTargets, type TargetResult } from './targets.js';
 
@@ -306,6 +307,8 @@ function renderMarkdown(
   whyMissed(p, targets, '### Why the missed targets were missed');
   scenarioTables(p, blocks, '##');
   replayWindows(p, results);
+  const steps = latestSteps();
+  if (steps) renderSteps(p, steps);
   p(
     '',
     '## How it is measured',

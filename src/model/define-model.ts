@@ -1,8 +1,9 @@
 import type { Collection, Db, Document, IndexDescription, ObjectId } from 'mongodb';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ErrorCode } from '../core/codes.js';
 import { BulkwrightError } from '../core/errors.js';
 import { optionError } from '../core/option-error.js';
+import { type LooseSchema, looseSchema } from './loose-schema.js';
 import type { UpdateOp } from './typed-ops.js';
 
 export interface Timestamps {
@@ -100,9 +101,35 @@ export function defineModel<S extends z.ZodObject, TS extends boolean = false, S
   >;
 }
 
-/** A model that accepts any object: what the CLI imports with when no model module is given. */
-export function looseModel(collection: string, db?: Db) {
-  return defineModel({ collection, schema: z.object({}).loose(), ...(db ? { db } : {}) });
+/**
+ * A model that accepts any object: what the CLI imports with when no model module is given. Its
+ * schema is built when first read (model/loose-schema.ts), and `isLooseModel` tells it apart
+ * without reading it.
+ */
+export function looseModel(
+  collection: string,
+  db?: Db,
+): Model<LooseSchema, StoredDoc<LooseSchema, false, false>, z.input<LooseSchema>> {
+  const definition = {
+    collection,
+    get schema() {
+      return looseSchema();
+    },
+  };
+  looseDefinitions.add(definition);
+  return makeModel(definition, db, collection) as Model<
+    LooseSchema,
+    StoredDoc<LooseSchema, false, false>,
+    z.input<LooseSchema>
+  >;
+}
+
+const looseDefinitions = new WeakSet<object>();
+const looseModels = new WeakSet<object>();
+
+/** The model accepts any object unchanged (it is, or is bound from, a `looseModel`). */
+export function isLooseModel(model: AnyModel): boolean {
+  return looseModels.has(model);
 }
 
 export function isModel(value: unknown): value is AnyModel {
@@ -119,7 +146,9 @@ function makeModel(
   const model: AnyModel = {
     kind: 'bulkwright.model',
     name,
-    schema: definition.schema,
+    get schema() {
+      return definition.schema;
+    },
     db,
     indexes: definition.indexes ?? [],
     timestamps: definition.timestamps === true,
@@ -143,6 +172,7 @@ function makeModel(
       return model.collection().createIndexes([...model.indexes]);
     },
   };
+  if (looseDefinitions.has(definition)) looseModels.add(model);
   return Object.freeze(model);
 }
 
@@ -153,7 +183,9 @@ function checkDefinition(definition: ModelDefinition<z.ZodObject, boolean, boole
   if (typeof definition.collection !== 'string' || definition.collection.length === 0) {
     throw optionError('collection', 'a non-empty string', definition.collection);
   }
-  if (!(definition.schema instanceof z.ZodObject)) {
+  // By definition type, not class: a schema from another copy of Zod is a Zod object all the same.
+  const schema = definition.schema as { _zod?: { def?: { type?: unknown } }; safeParse?: unknown } | null;
+  if (schema?._zod?.def?.type !== 'object' || typeof schema.safeParse !== 'function') {
     throw optionError('schema', 'a Zod object schema (z.object)', definition.schema);
   }
 }

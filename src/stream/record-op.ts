@@ -19,8 +19,8 @@ export interface RecordOpContext {
   readonly now: Date;
   /** Names the source, so a record's derived `_id` is the same in every run over it. */
   readonly idNamespace: string | undefined;
-  /** The schema merge mode validates against: every field optional. */
-  readonly partialSchema: z.ZodObject;
+  /** What records are validated against (merge, delete: every field optional); none if not validated. */
+  readonly schema: z.ZodObject | undefined;
   /** Records come from the library's own readers, whose values nobody else holds. */
   readonly ownsValues: boolean;
 }
@@ -40,10 +40,9 @@ export function recordOp(
 ): Checked<RecordOp> {
   if (!isPlainObject(value)) return notAnObject(position, value);
   // Merge and delete records hold only some fields: whatever they hold must be valid.
-  const schema = ctx.mode === 'merge' || ctx.mode === 'delete' ? ctx.partialSchema : ctx.model.schema;
   let doc: Record<string, unknown> = value;
-  if (ctx.validate) {
-    const checked = validateWith(schema, value, position, value);
+  if (ctx.schema) {
+    const checked = validateWith(ctx.schema, value, position, value);
     if (!checked.ok) return checked;
     doc = checked.value as Record<string, unknown>;
     if (value._id !== undefined && doc._id === undefined) doc._id = value._id;

@@ -9,7 +9,7 @@ import type { Collection, Document } from 'mongodb';
 import { BulkwrightError } from '../core/errors.js';
 import { runSettings } from '../execute/run-settings.js';
 import { serverLimits } from '../execute/server-limits.js';
-import type { AnyModel } from '../model/define-model.js';
+import { type AnyModel, isLooseModel } from '../model/define-model.js';
 import { checksNothing } from '../plan/checks-nothing.js';
 import { type Item, toItem } from './batch-item.js';
 import type { RecordOpContext } from './record-op.js';
@@ -39,14 +39,18 @@ export async function* streamInsert(
   if (options.resume) await options.deadLetter?.resume?.(from);
   const watermark = new Watermark(from);
   const started = performance.now();
+  // A loose model (the CLI's without --model) checks nothing: its schema is not even built.
+  const validate = o.validate && !isLooseModel(model) && !checksNothing(model.schema);
+  // Merge and delete records hold only some fields: whatever they hold must be valid.
+  const partial = o.mode === 'merge' || o.mode === 'delete';
   const ctx: RecordOpContext = {
     model,
     mode: o.mode,
     upsertFields: o.upsertFields,
-    validate: o.validate && !checksNothing(model.schema),
+    validate,
     now: new Date(),
     idNamespace: options.idNamespace,
-    partialSchema: model.schema.partial(),
+    schema: validate ? (partial ? model.schema.partial() : model.schema) : undefined,
     ownsValues: typeof source === 'string' || (options.records === true && isOwnSource(source)),
   };
   const settings = runSettings(limits, {

@@ -30,7 +30,7 @@ export interface TextShare {
 
 const NEWLINE = 0x0a;
 const PROBE_BYTES = 64 * 1024;
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 /** Where share `partition` of the file really starts and ends (line-aligned), read by seeking. */
 export async function textShare(path: string, partition: Partition): Promise<TextShare> {
