@@ -123,7 +123,7 @@ async function main(): Promise<void> {
         const trial: StepRun = {
           step,
           run,
-          cpuUsPerRecord: Math.round((usage.cpuMs * 1000) / records / 0.01) * 0.01,
+          cpuUsPerRecord: Math.round((usage.cpuMs * 100_000) / records) / 100,
           peakRssMB: Math.round(usage.peakRssBytes / 1048576),
           docsPerSecond: Math.round(records / (usage.wallMs / 1000)),
           ...gcOf(usage.stdout),
