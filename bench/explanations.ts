@@ -6,20 +6,22 @@
  */
 export const EXPLANATIONS: Readonly<Record<string, string>> = {
   'stream-cpu':
-    'What the profiles of the CLI show on top of the plain loop’s work (JSON.parse, the driver’s `insertMany`, BSON): ' +
-    'the NDJSON reader’s per-record step (src/stream/sources/ndjson.ts: an async-generator yield and a source record ' +
-    'per line; decoding a whole ASCII chunk at once instead of each line was tried and bought nothing), the per-record ' +
-    'pipeline objects (item, `{ insertOne: { document } }`) and their ' +
-    'garbage collection, and the CLI’s start-up (commander, zod), a fixed cost that weighs less the larger the file. ' +
-    'Client CPU per record also grows with the batches in flight: compare the `--concurrency 1` row, which sends one ' +
-    'batch at a time as the plain loop does, with the default (2). Part of that is not extra work: in the profiles the ' +
-    'driver’s BSON serialization of the very same documents (`addToOperationsList` → `serialize`) takes more CPU time ' +
-    'in the CLI, whose parsing overlaps the server’s work on the other core, than in the plain loop, which waits for ' +
-    'the server.',
+    'What the profiles of the CLI show on top of the plain loop’s work (JSON.parse, the driver’s bulk write, BSON): ' +
+    'garbage collection of the records of the batches in flight (the GC trace in “What each change bought” below: ' +
+    'more pause time and more bytes promoted than the plain loop), the per-record steps of the importer ' +
+    '(src/stream/record-op.ts: the derived `_id`, the item), and the CLI’s start-up, a fixed cost that weighs less ' +
+    'the larger the file. Client CPU per record also grows with the batches in flight: compare the `--concurrency 1` ' +
+    'row, which sends one batch at a time as the plain loop does, with the default (2).',
   'stream-rss':
-    'The batches in flight: the CLI keeps up to `--concurrency` batches of 1,000 records (each with its raw line, for ' +
-    'the dead-letter file, and its serialized BSON in the driver) plus the one being filled, where the plain loop keeps ' +
-    'one; and V8 sizes its heap to the allocation rate.',
+    'Two parts, from the GC trace (`--trace-gc`, and `--trace-gc-nvp` in “What each change bought” below) and from ' +
+    'start-up measurements. The CLI starts higher: its own modules, commander and p-map on top of the driver, which ' +
+    'is all the plain loop loads (an NDJSON import no longer loads Zod or the CSV and JSON-array parsers). And its ' +
+    'old generation grows between major collections: with 2 batches in flight more records are alive across two ' +
+    'scavenges and get promoted, and V8 ran no major collection after start-up within the 1M-record run, where it ' +
+    'collects the plain loop’s old generation every few seconds. The `--concurrency 1` row, one batch in flight, is ' +
+    'lower but still above the plain loop. What it would take: a smaller start-up (one bundled CLI file was tried and ' +
+    'saved little) and fewer records alive across scavenges, i.e. parsing the next batch only once the previous one ' +
+    'is acknowledged, which gives back the overlap that bar 3’s throughput comes from.',
   'stream-flat':
     'Partly the runtime’s: V8 grows its heap over a longer run even for a loop that keeps nothing (compare the plain ' +
     'loop’s own growth in the same row). Anything the library keeps per record would grow with the file; the stream ' +
@@ -33,9 +35,12 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'key. Where the reply does not say which index collided and the collection has another unique index, the inserter ' +
     'looks the `_id`s up, a collection scan on FerretDB (src/stream/replayed-inserts.ts).',
   'insert-cpu-bulkwright-novalidate':
-    'What it adds to the raw driver’s `insertMany`: a shallow copy per document (src/plan/prepare-insert.ts ' +
-    '`shallowCopy`), `{ insertOne }` wrappers, per-chunk report state, and one driver `bulkWrite` per chunk of 1,000 ' +
-    'where the raw driver sends its own batches.',
+    'What a profile of `bulkInsert(validate: false)` shows on top of `insertMany` on the same documents: a copy of ' +
+    'each caller document (src/plan/prepare-insert.ts `shallowCopy`: the library never changes its caller’s objects, ' +
+    'where the driver adds `_id` to them), a planned op per document, and every copy of the call alive until it ' +
+    'returns, which the garbage collector copies and promotes; small documents make that a larger share of the ' +
+    'work (the medium-document rows meet the bar). What it would take: planning and sending chunk by chunk, so a ' +
+    'chunk’s copies die before the next is made, without losing the one report over the whole call.',
   'insert-cpu-bulkwright':
     'Zod’s own parse (src/plan/validate.ts) on top of what the validate:false entry lists.',
 };

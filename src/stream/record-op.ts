@@ -39,7 +39,6 @@ export function recordOp(
   owned = false,
 ): Checked<RecordOp> {
   if (!isPlainObject(value)) return notAnObject(position, value);
-  // Merge and delete records hold only some fields: whatever they hold must be valid.
   let doc: Record<string, unknown> = value;
   if (ctx.schema) {
     const checked = validateWith(ctx.schema, value, position, value);
