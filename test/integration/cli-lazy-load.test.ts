@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { cliEnv, collectCli, repoRoot } from '../support/cli.js';
+import { cliEnv, collectCli, importArgs, repoRoot } from '../support/cli.js';
 import { useTestDb } from '../support/db.js';
 
 const t = useTestDb('cli_lazy_load');
@@ -32,14 +32,7 @@ async function loadedBy(file: string, collection: string): Promise<string[]> {
       '--import',
       probe,
       join(repoRoot, 'src/cli/main.ts'),
-      'import',
-      file,
-      '--uri',
-      t.uri,
-      '--db',
-      t.db.databaseName,
-      '--collection',
-      collection,
+      ...importArgs(file, t.uri, t.db.databaseName, collection),
       '--quiet',
       '--json',
     ],

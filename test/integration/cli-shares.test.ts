@@ -157,12 +157,18 @@ describe('an import split into shares', { timeout: 240_000 }, () => {
     // Kill one child (not the parent): the parent must report it and exit 2.
     const { findChildren } = await import('../support/process-tree.js');
     let killedChild = false;
+    // At the first batches written, while each share still has most of its 12,000 records to go
+    // (an importer that got faster finished a share before a later kill reached it).
     const run = await collectCli(parent, ({ stderr }) => {
       const written = [...stderr.slice(-400).matchAll(/written ([\d,]+)/g)].at(-1)?.[1];
-      if (!killedChild && written && Number(written.replaceAll(',', '')) >= 3_000) {
-        killedChild = true;
-        const [first] = findChildren(parent.pid!);
-        if (first) process.kill(first, 'SIGKILL');
+      if (!killedChild && written && Number(written.replaceAll(',', '')) >= 1_000) {
+        for (const child of findChildren(parent.pid!)) {
+          try {
+            process.kill(child, 'SIGKILL');
+            killedChild = true;
+            break;
+          } catch {} // gone already: try the next
+        }
       }
     });
     expect(killedChild).toBe(true);
