@@ -162,7 +162,8 @@ describe('an import split into shares', { timeout: 240_000 }, () => {
     const run = await collectCli(parent, ({ stderr }) => {
       const written = [...stderr.slice(-400).matchAll(/written ([\d,]+)/g)].at(-1)?.[1];
       if (!killedChild && written && Number(written.replaceAll(',', '')) >= 1_000) {
-        for (const child of findChildren(parent.pid!)) {
+        // A share is the CLI forked again; tsx's esbuild service is a child of the parent too.
+        for (const child of findChildren(parent.pid!, (args) => args.includes('cli/main'))) {
           try {
             process.kill(child, 'SIGKILL');
             killedChild = true;
