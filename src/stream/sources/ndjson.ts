@@ -68,8 +68,8 @@ async function* read(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let tooLongPrefix: string | undefined;
-  const place = (record: SourceRecord | undefined, lineStart: number): SourceRecord | undefined => {
-    if (!record || !origin) return record;
+  const place = (record: SourceRecord, lineStart: number): SourceRecord => {
+    if (!origin) return record;
     // The record is ours alone: placed in the file in place (a copy per record cost ~0.5 µs).
     const placed = record as { position: number; line?: number };
     if (origin.linesKnown) placed.line = record.position;
@@ -97,7 +97,7 @@ async function* read(
             : Buffer.concat([...pending, chunk.subarray(start, newline)]).toString('utf8');
         record = parseLine(line, text, bytesRead, mode);
       }
-      if (record) out.push(place(record, lineStart)!);
+      if (record) out.push(place(record, lineStart));
       pending = [];
       pendingBytes = 0;
       tooLongPrefix = undefined;
@@ -123,7 +123,7 @@ async function* read(
       tooLongPrefix !== undefined
         ? tooLong(line, tooLongPrefix, pendingBytes, maxLineBytes, bytesRead)
         : parseLine(line, Buffer.concat(pending).toString('utf8'), bytesRead, mode);
-    if (record) yield [place(record, lineStart)!];
+    if (record) yield [place(record, lineStart)];
   }
 }
 
