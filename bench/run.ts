@@ -30,6 +30,7 @@ import type { WorkerResult, WorkerSpec } from './worker.js';
 
 const IN_PROCESS: ReadonlySet<ImplId> = new Set<InProcessId>([
   'driver',
+  'driver-chunked',
   'driver-insertOne',
   'mongoose',
   'mongoose-lean',

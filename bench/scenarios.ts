@@ -31,6 +31,7 @@ export interface Scenario {
 
 export const LABELS: Record<ImplId, string> = {
   driver: 'raw driver',
+  'driver-chunked': 'raw driver, batches of 1,000, 4 in flight',
   'driver-insertOne': 'driver insertOne loop',
   mongoose: 'Mongoose',
   'mongoose-lean': 'Mongoose lean',
@@ -53,6 +54,7 @@ export const LABELS: Record<ImplId, string> = {
 
 const INSERT_IMPLS: readonly ImplId[] = [
   'driver',
+  'driver-chunked',
   'bulkwright',
   'bulkwright-novalidate',
   'mongoose',

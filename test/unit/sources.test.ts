@@ -153,6 +153,18 @@ describe('readNdjson', () => {
     expect(peak).toBeLessThan(12 * 1024 * 1024);
   });
 
+  it('reads a file whose lines cross its read buffer’s edges intact (the buffer is reused)', async () => {
+    const path = join(dir, 'edges.ndjson');
+    // Lines of 1 to ~700 bytes, and one longer than a whole read (256 KiB): many cross an edge.
+    const lines = Array.from({ length: 4_000 }, (_, i) =>
+      JSON.stringify({ i, pad: i === 1_500 ? 'L'.repeat(300_000) : 'x'.repeat((i * 7919) % 700) }),
+    );
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const records = await collect(readNdjson(path));
+    expect(records.map((r) => r.raw)).toEqual(lines);
+    expect(records.every((r) => r.error === undefined)).toBe(true);
+  });
+
   it('reads back any objects written as NDJSON with CRLF, blank lines and arbitrary chunk cuts', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -6,7 +6,7 @@
 
 import { positiveInteger } from '../../core/option-error.js';
 import type { SourceRecord } from '../types.js';
-import { byteChunks, type TextInput } from './byte-chunks.js';
+import { byteChunks, fileChunks, type TextInput } from './byte-chunks.js';
 import { type EjsonMode, ejsonMode, parseJsonText } from './ejson.js';
 import { ownBatches } from './own-source.js';
 
@@ -53,11 +53,25 @@ export function ndjsonBatches(
 ): AsyncGenerator<SourceRecord[]> {
   const maxLineBytes = positiveInteger('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
   const mode = ejsonMode(options.ejson);
-  return read(input, maxLineBytes, mode, origin);
+  const chunks = typeof input === 'string' ? fileChunks(input) : byteChunks(input);
+  return read(chunks, maxLineBytes, mode, origin);
 }
 
+/** Bytes `start` to `end` (exclusive) of an NDJSON file, as ndjsonBatches reads them. */
+export function ndjsonRangeBatches(
+  path: string,
+  range: { readonly start: number; readonly end: number; readonly chunkBytes?: number },
+  options: NdjsonOptions,
+  origin: ByteOrigin,
+): AsyncGenerator<SourceRecord[]> {
+  const maxLineBytes = positiveInteger('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
+  const mode = ejsonMode(options.ejson);
+  return read(fileChunks(path, range.start, range.end, range.chunkBytes), maxLineBytes, mode, origin);
+}
+
+/** Each chunk is used up before the next is pulled, and nothing keeps a view of it (fileChunks). */
 async function* read(
-  input: TextInput,
+  chunks: AsyncIterable<Buffer>,
   maxLineBytes: number,
   mode: EjsonMode,
   origin: ByteOrigin | undefined,
@@ -77,7 +91,7 @@ async function* read(
     return record;
   };
 
-  for await (const chunk of byteChunks(input)) {
+  for await (const chunk of chunks) {
     const out: SourceRecord[] = [];
     let start = 0;
     let newline = chunk.indexOf(NEWLINE, start);
@@ -109,7 +123,7 @@ async function* read(
         tooLongPrefix = prefixOf(pending, chunk, start);
         pending = [];
       } else if (tooLongPrefix === undefined) {
-        pending.push(chunk.subarray(start));
+        pending.push(Buffer.from(chunk.subarray(start))); // a copy: the chunk’s memory is reused
       }
       pendingBytes += chunk.length - start;
     }

@@ -16,7 +16,7 @@ import { BulkwrightError } from '../../core/errors.js';
 import type { Partition } from '../partition.js';
 import { shareRange } from '../partition.js';
 import type { SourceRecord } from '../types.js';
-import { ndjsonBatches } from './ndjson.js';
+import { ndjsonRangeBatches } from './ndjson.js';
 import { type OpenSourceOptions, openSource } from './open-source.js';
 import { ownBatches, ownSource } from './own-source.js';
 
@@ -96,8 +96,8 @@ async function* ndjsonShare(
   const share = await textShare(path, partition);
   const from = readFrom(share, options.resumeAfter);
   if (share.end <= from) return;
-  const bytes = createReadStream(path, { start: from, end: share.end - 1, highWaterMark: CHUNK_BYTES });
-  yield* ndjsonBatches(bytes, options, { offset: from, linesKnown: share.start === 0 });
+  const range = { start: from, end: share.end, chunkBytes: CHUNK_BYTES };
+  yield* ndjsonRangeBatches(path, range, options, { offset: from, linesKnown: share.start === 0 });
 }
 
 async function* read(
