@@ -13,19 +13,22 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'the larger the file. Client CPU per record also grows with the batches in flight: compare the `--concurrency 1` ' +
     'row, which sends one batch at a time as the plain loop does, with the default (2).',
   'stream-rss':
-    'Two parts, from the GC trace (`--trace-gc`, and `--trace-gc-nvp` in “What each change bought” below) and from ' +
-    'start-up measurements. The CLI starts higher: its own modules, commander and p-map on top of the driver, which ' +
-    'is all the plain loop loads (an NDJSON import no longer loads Zod or the CSV and JSON-array parsers). And its ' +
-    'old generation grows between major collections: with 2 batches in flight more records are alive across two ' +
-    'scavenges and get promoted, and V8 ran no major collection after start-up within the 1M-record run, where it ' +
-    'collects the plain loop’s old generation every few seconds. The `--concurrency 1` row, one batch in flight, is ' +
-    'lower but still above the plain loop. What it would take: a smaller start-up (one bundled CLI file was tried and ' +
-    'saved little) and fewer records alive across scavenges, i.e. parsing the next batch only once the previous one ' +
-    'is acknowledged, which gives back the overlap that bar 3’s throughput comes from.',
+    'Measured three ways: RSS at the exit of a 20-record import (start-up), V8’s heap spaces at the peak of a ' +
+    '1M-record import (sampled every 50 ms), and the GC trace (`--trace-gc`). Two parts are left. Start-up: the CLI ' +
+    'loads its own ES modules (about a hundred, one capability per file), commander and p-map on top of the driver, ' +
+    'which is all the plain loop loads, and Node 20 keeps about 50 KB of RSS per ES module (a hundred empty modules, ' +
+    'measured). A single bundled bin (esbuild, split so that lazy commands stay lazy) took about 3 MB off start-up ' +
+    'but only 1–2 MB off the 1M peak in three runs each, so it is not shipped. Old generation: at its peak the CLI’s ' +
+    'old space holds more than the plain loop’s, records promoted while their batch was in flight and not yet ' +
+    'collected, and its peak moves from run to run with when V8 runs a major collection (see the spread), which ' +
+    'the plain loop gets every few seconds. The `--concurrency 1` row, one batch in flight, is no lower. What it ' +
+    'would take: fewer records promoted, or a major collection on a schedule, which Node gives a program only ' +
+    'behind `--expose-gc`.',
   'stream-flat':
-    'Partly the runtime’s: V8 grows its heap over a longer run even for a loop that keeps nothing (compare the plain ' +
-    'loop’s own growth in the same row). Anything the library keeps per record would grow with the file; the stream ' +
-    'keeps per-batch state only until the batch settles.',
+    'The old generation again (see the RSS entry above): over a longer run V8 lets more promoted garbage build up ' +
+    'before a major collection, for the plain loop too (its own growth is in the same row). Anything the library ' +
+    'kept per record would grow with the file ten times over; the stream keeps per-batch state only until the ' +
+    'batch settles (test/integration/stream-memory.test.ts).',
   'stream-throughput':
     'On 2 cores shared with FerretDB the server is the bottleneck: the client is idle most of the time in the profiles, ' +
     'and client CPU taken by the importer is CPU the server does not get. See the client-CPU bar.',
@@ -35,12 +38,17 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'key. Where the reply does not say which index collided and the collection has another unique index, the inserter ' +
     'looks the `_id`s up, a collection scan on FerretDB (src/stream/replayed-inserts.ts).',
   'insert-cpu-bulkwright-novalidate':
-    'What a profile of `bulkInsert(validate: false)` shows on top of `insertMany` on the same documents: a copy of ' +
-    'each caller document (src/plan/prepare-insert.ts `shallowCopy`: the library never changes its caller’s objects, ' +
-    'where the driver adds `_id` to them), a planned op per document, and every copy of the call alive until it ' +
-    'returns, which the garbage collector copies and promotes; small documents make that a larger share of the ' +
-    'work (the medium-document rows meet the bar). What it would take: planning and sending chunk by chunk, so a ' +
-    'chunk’s copies die before the next is made, without losing the one report over the whole call.',
+    'Most of it is the batching, not the library. The raw driver sent in the same batches (`insertMany` per 1,000, ' +
+    '4 in flight: its row in the table, and the measured column here) costs more than one `insertMany` of the whole ' +
+    'array, which the driver sends as one command: in CPU profiles of the measured call alone (a fresh process, as ' +
+    'the benchmark runs it), the batched driver’s main thread is busy much longer than the single call’s, spread ' +
+    'over its serialization and socket writes. bulkwright adds a little on top of the driver in the same batches: ' +
+    'its planning (src/plan/prepare.ts: a copy of each caller document with its `_id` first, since the library ' +
+    'never changes its caller’s objects) and a report and a deadline per batch (src/report/report-builder.ts, ' +
+    'src/execute/run-chunk.ts). Process CPU, which the bar counts, also holds threads the profile does not see (the ' +
+    'collector’s helpers, the optimizing compiler), and moves from run to run (see the spread). What it would take ' +
+    'at batches of 1,000: less work per batch in the driver. bulkwright’s default batch size (the server’s ' +
+    '`maxWriteBatchSize`) sends these documents as one command, as `insertMany` does. Medium documents meet the bar.',
   'insert-cpu-bulkwright':
     'Zod’s own parse (src/plan/validate.ts) on top of what the validate:false entry lists.',
 };
@@ -60,6 +68,10 @@ export const STEP_CHANGES: Readonly<Record<string, string>> = {
   'lazy-zod':
     'the loose model’s Zod schema built only when read, so an import without `--model` never loads Zod ' +
     '(src/model/loose-schema.ts); file chunks of 64 KiB instead of 256 KiB',
+  memory:
+    'no Intl formatter made at load (src/cli/progress.ts: the first one maps ICU’s data into the process), and ' +
+    'NDJSON files read into one reused buffer (src/stream/sources/byte-chunks.ts `fileChunks`): a stream’s fresh ' +
+    'buffer per read outlived the records cut from it and stayed until a major collection',
 };
 
 /** What a partial re-run (`bench/report.ts --after`) changed, shown above the full run it updates. */
