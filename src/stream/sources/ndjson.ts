@@ -51,10 +51,8 @@ export function ndjsonBatches(
   options: NdjsonOptions = {},
   origin?: ByteOrigin,
 ): AsyncGenerator<SourceRecord[]> {
-  const maxLineBytes = positiveInteger('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
-  const mode = ejsonMode(options.ejson);
   const chunks = typeof input === 'string' ? fileChunks(input) : byteChunks(input);
-  return read(chunks, maxLineBytes, mode, origin);
+  return batchesOf(chunks, options, origin);
 }
 
 /** Bytes `start` to `end` (exclusive) of an NDJSON file, as ndjsonBatches reads them. */
@@ -64,9 +62,17 @@ export function ndjsonRangeBatches(
   options: NdjsonOptions,
   origin: ByteOrigin,
 ): AsyncGenerator<SourceRecord[]> {
+  return batchesOf(fileChunks(path, range.start, range.end, range.chunkBytes), options, origin);
+}
+
+/** Options are checked here, before the first chunk is read. */
+function batchesOf(
+  chunks: AsyncIterable<Buffer>,
+  options: NdjsonOptions,
+  origin: ByteOrigin | undefined,
+): AsyncGenerator<SourceRecord[]> {
   const maxLineBytes = positiveInteger('maxLineBytes', options.maxLineBytes, DEFAULT_MAX_LINE_BYTES);
-  const mode = ejsonMode(options.ejson);
-  return read(fileChunks(path, range.start, range.end, range.chunkBytes), maxLineBytes, mode, origin);
+  return read(chunks, maxLineBytes, ejsonMode(options.ejson), origin);
 }
 
 /** Each chunk is used up before the next is pulled, and nothing keeps a view of it (fileChunks). */
