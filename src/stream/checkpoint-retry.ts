@@ -6,7 +6,7 @@
  * Not when no server could be selected: the driver has waited its `serverSelectionTimeoutMS`
  * already, and the server is down, not flaky.
  */
-import { MongoServerSelectionError } from 'mongodb';
+import { MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { classifyBatchError } from '../report/classify.js';
 
 const ATTEMPTS = 8;
@@ -24,5 +24,20 @@ export async function withRetries<T>(operation: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
+  }
+}
+
+/**
+ * Two writers upserting the same new `_id` at once (two processes on one share, a resumed run
+ * beside a live one) may both insert; the second meets the first on `_id` (E11000). MongoDB
+ * retries such an upsert itself in most cases, other servers (FerretDB) do not. Sent again, the
+ * upsert finds the document and updates it: an upsert is retried once on that error, at once.
+ */
+export async function upsertRaced<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+    return upsert();
   }
 }

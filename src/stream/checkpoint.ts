@@ -11,7 +11,7 @@ import { ErrorCode } from '../core/codes.js';
 import { BulkwrightError } from '../core/errors.js';
 import { optionError } from '../core/option-error.js';
 import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
-import { withRetries } from './checkpoint-retry.js';
+import { upsertRaced, withRetries } from './checkpoint-retry.js';
 import type { CheckpointStore } from './types.js';
 
 interface CheckpointFile {
@@ -152,10 +152,12 @@ export function collectionCheckpoint(db: Db, options: CollectionCheckpointOption
     async save(position) {
       checkPosition(position);
       await withRetries(() =>
-        checkpoints.updateOne(
-          { _id: id },
-          { $set: { position, updatedAt: new Date() } },
-          { upsert: true, ...deadline() },
+        upsertRaced(() =>
+          checkpoints.updateOne(
+            { _id: id },
+            { $set: { position, updatedAt: new Date() } },
+            { upsert: true, ...deadline() },
+          ),
         ),
       );
     },

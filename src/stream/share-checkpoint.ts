@@ -11,6 +11,7 @@ import { type Db, MongoNetworkTimeoutError } from 'mongodb';
 import { BulkwrightError } from '../core/errors.js';
 import { optionError } from '../core/option-error.js';
 import { checkInteger, DEFAULT_BATCH_TIMEOUT_MS } from '../plan/options.js';
+import { upsertRaced } from './checkpoint-retry.js';
 import { checkPartition, type Partition } from './partition.js';
 import type { CheckpointProgress, CheckpointStore } from './types.js';
 
@@ -113,23 +114,25 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
         await timed((d) => checkpoints.deleteMany({ importId, count: { $ne: count } }, d));
       }
       const now = new Date();
-      await timed((d) =>
-        checkpoints.replaceOne(
-          { _id },
-          {
-            importId,
-            index,
-            count,
-            unit,
-            ...(range ? { start: range.start, end: range.end } : {}),
-            position: 0,
-            written: 0,
-            rejected: 0,
-            finished: false,
-            startedAt: now,
-            updatedAt: now,
-          },
-          { upsert: true, ...d },
+      await upsertRaced(() =>
+        timed((d) =>
+          checkpoints.replaceOne(
+            { _id },
+            {
+              importId,
+              index,
+              count,
+              unit,
+              ...(range ? { start: range.start, end: range.end } : {}),
+              position: 0,
+              written: 0,
+              rejected: 0,
+              finished: false,
+              startedAt: now,
+              updatedAt: now,
+            },
+            { upsert: true, ...d },
+          ),
         ),
       );
       return undefined;
@@ -140,21 +143,25 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       return own && (own.position > 0 || own.finished) ? own.position : undefined;
     },
     async save(position, progress) {
-      await timed((d) =>
-        checkpoints.updateOne(
-          { _id },
-          { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
-          { upsert: true, ...d },
+      await upsertRaced(() =>
+        timed((d) =>
+          checkpoints.updateOne(
+            { _id },
+            { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
+            { upsert: true, ...d },
+          ),
         ),
       );
     },
     async clear(progress) {
       const end = unit === 'bytes' && range ? { position: range.end } : {};
-      await timed((d) =>
-        checkpoints.updateOne(
-          { _id },
-          { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
-          { upsert: true, ...d },
+      await upsertRaced(() =>
+        timed((d) =>
+          checkpoints.updateOne(
+            { _id },
+            { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
+            { upsert: true, ...d },
+          ),
         ),
       );
     },

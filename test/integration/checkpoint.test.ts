@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectionCheckpoint, fileCheckpoint } from '../../src/stream/checkpoint.js';
+import { shareCheckpoint } from '../../src/stream/share-checkpoint.js';
 import { useTestDb } from '../support/db.js';
 
 const t = useTestDb('checkpoint');
@@ -37,6 +38,21 @@ describe('collectionCheckpoint', () => {
     await b.save(2);
     expect([await a.load(), await b.load()]).toEqual([1, 2]);
     expect(await t.db.collection('my_checkpoints').countDocuments()).toBe(2);
+  });
+
+  it('saves from two writers of the same new checkpoint at once, the upsert that loses the race included', async () => {
+    // Two processes on the same share, or a resumed run beside a live one: both upserts may insert,
+    // and the second meets the first on `_id` (E11000). 40 pairs per kind, each on a new checkpoint.
+    const pairs = <T>(make: (i: number) => () => Promise<T>) =>
+      Promise.all(Array.from({ length: 40 }, (_, i) => Promise.all([make(i)(), make(i)()])));
+    const share = (importId: string) =>
+      shareCheckpoint(t.db, { importId, partition: { index: 0, count: 1 }, unit: 'records' });
+    await pairs((i) => () => collectionCheckpoint(t.db, { id: `race-${i}` }).save(1));
+    await pairs((i) => () => share(`race-save-${i}`).save(1));
+    await pairs((i) => () => share(`race-clear-${i}`).clear({ written: 1, rejected: 0 }));
+    await pairs((i) => () => share(`race-begin-${i}`).begin(false));
+    const saved = await t.db.collection('bulkwright_checkpoints').countDocuments({ _id: /^race-/ as never });
+    expect(saved).toBe(160);
   });
 
   it('rejects a bad id or position before touching the server', async () => {
