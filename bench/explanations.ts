@@ -38,17 +38,20 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'key. Where the reply does not say which index collided and the collection has another unique index, the inserter ' +
     'looks the `_id`s up, a collection scan on FerretDB (src/stream/replayed-inserts.ts).',
   'insert-cpu-bulkwright-novalidate':
-    'Most of it is the batching, not the library. The raw driver sent in the same batches (`insertMany` per 1,000, ' +
-    '4 in flight: its row in the table, and the measured column here) costs more than one `insertMany` of the whole ' +
-    'array, which the driver sends as one command: in CPU profiles of the measured call alone (a fresh process, as ' +
-    'the benchmark runs it), the batched driver’s main thread is busy much longer than the single call’s, spread ' +
-    'over its serialization and socket writes. bulkwright adds a little on top of the driver in the same batches: ' +
-    'its planning (src/plan/prepare.ts: a copy of each caller document with its `_id` first, since the library ' +
-    'never changes its caller’s objects) and a report and a deadline per batch (src/report/report-builder.ts, ' +
-    'src/execute/run-chunk.ts). Process CPU, which the bar counts, also holds threads the profile does not see (the ' +
-    'collector’s helpers, the optimizing compiler), and moves from run to run (see the spread). What it would take ' +
-    'at batches of 1,000: less work per batch in the driver. bulkwright’s default batch size (the server’s ' +
-    '`maxWriteBatchSize`) sends these documents as one command, as `insertMany` does. Medium documents meet the bar.',
+    'Part of it is the batching: the raw driver sent in the same batches (`insertMany` per 1,000, 4 in flight: its ' +
+    'row in the table, and the measured column here) costs more than one `insertMany` of the whole array, which the ' +
+    'driver sends as one command. In CPU profiles of the measured call alone (a fresh process, as the benchmark ' +
+    'runs it), the batched driver’s main thread is busy much longer than the single call’s, spread over its ' +
+    'serialization and socket writes, and bulkwright’s main thread only a little longer than the batched ' +
+    'driver’s: its planning (src/plan/prepare.ts: a copy of each caller document with its `_id` first, since the ' +
+    'library never changes its caller’s objects) and a report and a deadline per batch ' +
+    '(src/report/report-builder.ts, src/execute/run-chunk.ts). The rest of the gap is process CPU off the main ' +
+    'thread, which the bar counts and the profile does not see (in V8, the collector’s helper threads and the ' +
+    'optimizing compiler), and it moves from run to run (see the spread). What it would take: fewer live copies ' +
+    'per call (planning and sending chunk by chunk, so that a chunk’s copies die young, with one report over the ' +
+    'call); at batches of 1,000 the driver’s own batching already uses most of the bar. bulkwright’s default batch ' +
+    'size (the server’s `maxWriteBatchSize`) sends these documents as one command, as `insertMany` does. Medium ' +
+    'documents meet the bar.',
   'insert-cpu-bulkwright':
     'Zod’s own parse (src/plan/validate.ts) on top of what the validate:false entry lists.',
 };
