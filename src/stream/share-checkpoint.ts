@@ -74,6 +74,8 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       throw new MongoNetworkTimeoutError(`checkpoint: no reply within batchTimeoutMs (${timeoutMs} ms)`);
     }
   };
+  // Every write here is an upsert of this share's document, which another process may create first.
+  const upsert = <T>(operation: (deadline: object) => Promise<T>) => upsertRaced(() => timed(operation));
   if (typeof db?.collection !== 'function') throw optionError('db', 'a mongodb Db', db);
   if (typeof importId !== 'string' || importId === '')
     throw optionError('importId', 'a non-empty string', importId);
@@ -114,25 +116,23 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
         await timed((d) => checkpoints.deleteMany({ importId, count: { $ne: count } }, d));
       }
       const now = new Date();
-      await upsertRaced(() =>
-        timed((d) =>
-          checkpoints.replaceOne(
-            { _id },
-            {
-              importId,
-              index,
-              count,
-              unit,
-              ...(range ? { start: range.start, end: range.end } : {}),
-              position: 0,
-              written: 0,
-              rejected: 0,
-              finished: false,
-              startedAt: now,
-              updatedAt: now,
-            },
-            { upsert: true, ...d },
-          ),
+      await upsert((d) =>
+        checkpoints.replaceOne(
+          { _id },
+          {
+            importId,
+            index,
+            count,
+            unit,
+            ...(range ? { start: range.start, end: range.end } : {}),
+            position: 0,
+            written: 0,
+            rejected: 0,
+            finished: false,
+            startedAt: now,
+            updatedAt: now,
+          },
+          { upsert: true, ...d },
         ),
       );
       return undefined;
@@ -143,25 +143,21 @@ export function shareCheckpoint(db: Db, options: ShareCheckpointOptions): ShareC
       return own && (own.position > 0 || own.finished) ? own.position : undefined;
     },
     async save(position, progress) {
-      await upsertRaced(() =>
-        timed((d) =>
-          checkpoints.updateOne(
-            { _id },
-            { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
-            { upsert: true, ...d },
-          ),
+      await upsert((d) =>
+        checkpoints.updateOne(
+          { _id },
+          { $set: { position, ...counts(progress), finished: false, updatedAt: new Date() } },
+          { upsert: true, ...d },
         ),
       );
     },
     async clear(progress) {
       const end = unit === 'bytes' && range ? { position: range.end } : {};
-      await upsertRaced(() =>
-        timed((d) =>
-          checkpoints.updateOne(
-            { _id },
-            { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
-            { upsert: true, ...d },
-          ),
+      await upsert((d) =>
+        checkpoints.updateOne(
+          { _id },
+          { $set: { ...end, ...counts(progress), finished: true, updatedAt: new Date() } },
+          { upsert: true, ...d },
         ),
       );
     },
