@@ -30,14 +30,20 @@ export interface Runner {
 export type InProcessId =
   | 'driver'
   | 'driver-chunked'
+  | 'driver-zod'
   | 'driver-insertOne'
   | 'mongoose'
   | 'mongoose-lean'
   | 'bulkwright'
-  | 'bulkwright-novalidate';
+  | 'bulkwright-novalidate'
+  | 'bulkwright-defaults'
+  | 'bulkwright-novalidate-defaults';
 
 /** Options bulkwright runs with, from the benchmark issue: unordered, 4 batches of 1,000 in flight. */
 export const BULKWRIGHT_OPTIONS = { ordered: false, concurrency: 4, batchSize: 1000 } as const;
+
+/** Unordered, as the raw driver's row, and otherwise bulkwright's shipped batching (batchSize, concurrency). */
+const DEFAULT_BATCHING = { ordered: false } as const;
 
 interface DriverBulkResult {
   insertedCount: number;
@@ -94,6 +100,20 @@ export const implementations: Record<InProcessId, (ctx: ImplContext) => Promise<
     };
   },
 
+  // The raw driver after the same Zod parse bulkwright runs: what the validation itself costs.
+  async 'driver-zod'(ctx) {
+    const { db, close } = await driver(ctx);
+    const coll = db.collection(ctx.collection);
+    const schema = zodSchemas[ctx.kind];
+    return {
+      async insert(docs) {
+        const parsed = docs.map((doc) => schema.parse(doc) as Document);
+        return (await coll.insertMany(parsed, { ordered: false })).insertedCount;
+      },
+      close,
+    };
+  },
+
   async 'driver-insertOne'(ctx) {
     const { db, close } = await driver(ctx);
     const coll = db.collection(ctx.collection);
@@ -125,6 +145,14 @@ export const implementations: Record<InProcessId, (ctx: ImplContext) => Promise<
   async 'bulkwright-novalidate'(ctx) {
     return bulkwrightRunner(ctx, false);
   },
+
+  async 'bulkwright-defaults'(ctx) {
+    return bulkwrightRunner(ctx, true, DEFAULT_BATCHING);
+  },
+
+  async 'bulkwright-novalidate-defaults'(ctx) {
+    return bulkwrightRunner(ctx, false, DEFAULT_BATCHING);
+  },
 };
 
 async function mongooseRunner(ctx: ImplContext, lean: boolean): Promise<Runner> {
@@ -151,7 +179,11 @@ async function mongooseRunner(ctx: ImplContext, lean: boolean): Promise<Runner> 
   };
 }
 
-async function bulkwrightRunner(ctx: ImplContext, validate: boolean): Promise<Runner> {
+async function bulkwrightRunner(
+  ctx: ImplContext,
+  validate: boolean,
+  options: Bulkwright.BulkOptions = BULKWRIGHT_OPTIONS,
+): Promise<Runner> {
   const bw = await loadBulkwright();
   const { db, close } = await driver(ctx);
   const model = bw
@@ -164,13 +196,13 @@ async function bulkwrightRunner(ctx: ImplContext, validate: boolean): Promise<Ru
   };
   return {
     async insert(docs) {
-      const report = await bw.bulkInsert(model, docs, { ...BULKWRIGHT_OPTIONS, validate });
+      const report = await bw.bulkInsert(model, docs, { ...options, validate });
       check(report);
       return report.insertedCount;
     },
     async mixed(ops, batchSize) {
       const report = await bw.bulkWrite(model, ops as Bulkwright.WriteOp<Document, Document>[], {
-        ...BULKWRIGHT_OPTIONS,
+        ...options,
         batchSize,
         validate,
       });

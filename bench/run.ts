@@ -31,11 +31,14 @@ import type { WorkerResult, WorkerSpec } from './worker.js';
 const IN_PROCESS: ReadonlySet<ImplId> = new Set<InProcessId>([
   'driver',
   'driver-chunked',
+  'driver-zod',
   'driver-insertOne',
   'mongoose',
   'mongoose-lean',
   'bulkwright',
   'bulkwright-novalidate',
+  'bulkwright-defaults',
+  'bulkwright-novalidate-defaults',
 ]);
 const DB = 'bulkwright_bench';
 const COLLECTION = 'bench';
