@@ -14,8 +14,12 @@ import { interruption } from './interruption.js';
 import { bindModel, loadModel } from './load-model.js';
 import { FatalError, fatal, messageOf, type Output } from './output.js';
 import { createProgress, progressMode } from './progress.js';
+import { scheduleGc } from './scheduled-gc.js';
 import { exitCodeOf, type SummaryContext, summaryJson, summaryText } from './summary.js';
 import { isWorker, sendToParent, workerProgress } from './worker-channel.js';
+
+/** How often an import collects its garbage in full (src/cli/scheduled-gc.ts says why). */
+const GC_INTERVAL_MS = 2_000;
 
 export async function runImport(command: ImportCommand, output: Output): Promise<number> {
   let note = (message: string) => output.err(message);
@@ -90,6 +94,7 @@ export async function runImport(command: ImportCommand, output: Output): Promise
       signal: interrupt.signal,
     });
     let report: StreamReport;
+    const stopGc = scheduleGc(GC_INTERVAL_MS);
     try {
       for (;;) {
         const step = await run.next();
@@ -104,6 +109,7 @@ export async function runImport(command: ImportCommand, output: Output): Promise
       const hint = checkpoint ? '; what was acknowledged is checkpointed: run again with --resume' : '';
       throw new FatalError(`import failed: ${messageOf(error)}${hint}`);
     } finally {
+      stopGc();
       progress.stop();
       await deadLetter?.close();
     }
