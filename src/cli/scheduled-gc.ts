@@ -7,13 +7,32 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** Starts collecting every `intervalMs`; returns what stops it. The timer never keeps the process up. */
-export function scheduleGc(intervalMs: number): () => void {
-  const gc = exposedGc();
-  if (!gc) return () => {};
-  const timer = setInterval(gc, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+export interface GcSchedule {
+  /** At most this share of the time goes to these collections: a slow one spaces out the next. */
+  readonly maxShare?: number;
+  /** What collects (tests give their own); by default V8's full collection. */
+  readonly collect?: (() => void) | undefined;
+}
+
+/**
+ * Collects every `intervalMs`, or less often when a collection takes long (a large heap), and
+ * returns what stops it. The timer never keeps the process up.
+ */
+export function scheduleGc(intervalMs: number, schedule: GcSchedule = {}): () => void {
+  const { maxShare = 0.02, collect = exposedGc() } = schedule;
+  if (!collect) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const next = (delayMs: number) => {
+    timer = setTimeout(tick, delayMs);
+    timer.unref();
+  };
+  const tick = () => {
+    const started = performance.now();
+    collect();
+    next(Math.max(intervalMs, (performance.now() - started) / maxShare));
+  };
+  next(intervalMs);
+  return () => clearTimeout(timer);
 }
 
 /**

@@ -23,7 +23,7 @@ describe('scheduleGc', () => {
   it('runs a full collection on each tick of its schedule, and none once stopped', async () => {
     let stoppedAt = 0;
     const starts = await majorCollections(async () => {
-      const stop = scheduleGc(25);
+      const stop = scheduleGc(25, { maxShare: 1 }); // no spacing out: one collection per tick
       await sleep(400);
       stop();
       stoppedAt = performance.now();
@@ -32,6 +32,22 @@ describe('scheduleGc', () => {
     // About 16 ticks in 400 ms; an idle process runs next to no full collections of its own.
     expect(starts.filter((t) => t < stoppedAt).length).toBeGreaterThanOrEqual(8);
     expect(starts.filter((t) => t >= stoppedAt).length).toBeLessThanOrEqual(2);
+  });
+
+  it('spaces collections out when one takes long, to keep their share of the time', async () => {
+    const calls: number[] = [];
+    const slowCollect = () => {
+      calls.push(performance.now());
+      const until = performance.now() + 20;
+      while (performance.now() < until); // a collection of a large heap
+    };
+    const stop = scheduleGc(10, { maxShare: 0.1, collect: slowCollect });
+    await sleep(700);
+    stop();
+    // 20 ms at most 10% of the time: 200 ms apart, not 10 ms.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.length).toBeLessThanOrEqual(4);
+    for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(200);
   });
 
   it('leaves gc unexposed to code that runs after it', async () => {
