@@ -1,5 +1,6 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { scheduleGc } from '../../src/cli/scheduled-gc.js';
 
@@ -50,8 +51,7 @@ describe('scheduleGc', () => {
     for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(200);
   });
 
-  it('leaves gc unexposed to code that runs after it', async () => {
-    const { runInNewContext } = await import('node:vm');
+  it('leaves gc unexposed to code that runs after it', () => {
     scheduleGc(60_000)();
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
