@@ -1,5 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { AnyModel } from '../model/define-model.js';
+import type { IdCopier } from './copy-with-id.js';
 import { type Checked, validateWith, validationFailure } from './validate.js';
 
 export interface PrepareContext {
@@ -7,6 +8,8 @@ export interface PrepareContext {
   readonly validate: boolean;
   /** One clock reading per call, so every timestamp of a call agrees. */
   readonly now: Date;
+  /** Copies a caller's document with a new `_id` first (planning only; streams own their records). */
+  readonly copyWithId?: IdCopier;
 }
 
 /**
@@ -37,11 +40,13 @@ export function prepareInsertDoc(
 
 /**
  * A copy, so the caller's object is never changed. Built with its `_id` first when it needs one:
- * one allocation in its final shape (adding `_id` to a spread copy afterwards cost twice as much).
+ * one allocation in its final shape (adding `_id` to a spread copy afterwards cost twice as much),
+ * through the call's compiled copier when planning gives one (./copy-with-id.ts).
  */
 export function shallowCopy(ctx: PrepareContext, input: Record<string, unknown>): Record<string, unknown> {
   if (input._id !== undefined) return Object.assign({}, input);
-  return { _id: ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId(), ...input };
+  const id = ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId();
+  return ctx.copyWithId ? ctx.copyWithId(input, id) : { _id: id, ...input };
 }
 
 /** Adds what the library owns: `_id` and timestamps. Mutates the (already copied) document. */

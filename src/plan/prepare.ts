@@ -6,6 +6,7 @@ import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { ClientCode, clientFailure, type Failure, FailureKind } from '../core/failure.js';
 import type { PlannedOp } from '../core/planned-op.js';
 import type { AnyModel } from '../model/define-model.js';
+import { idCopier } from './copy-with-id.js';
 import { driverRefusal } from './driver-shape.js';
 import { type DeleteLike, prepareDeleteOp } from './prepare-delete.js';
 import { finishInsertDoc, type PrepareContext, prepareInsertDoc } from './prepare-insert.js';
@@ -43,7 +44,13 @@ export async function prepare(
   kind: InputKind,
   options: PlanOptions,
 ): Promise<Plan> {
-  const ctx = { model, validate: options.validate, now: new Date(), hard: options.hard ?? false };
+  const ctx = {
+    model,
+    validate: options.validate,
+    now: new Date(),
+    hard: options.hard ?? false,
+    copyWithId: idCopier(),
+  };
   const ops: PlannedOp[] = [];
   const failures: Failure[] = [];
   const hooked =
