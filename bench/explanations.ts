@@ -48,14 +48,16 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'and the Zod parse (the raw driver after the same parse, which alone takes nearly all of the bar for small ' +
     'documents). Together they miss the bar before bulkwright’s own work begins. Medium documents meet it.',
   'insert-cpu-bulkwright-novalidate-defaults':
-    'One command, as `insertMany` sends: what is left is bulkwright’s own work per document, which CPU profiles of ' +
-    'the measured call (a fresh process, as the benchmark runs it; batches of 1,000, but the per-document work is ' +
-    'the same at any batching) place in its planning (src/plan/prepare.ts, ' +
-    'src/plan/prepare-insert.ts: a copy of each caller document with its `_id` first, since the library never ' +
-    'changes its caller’s objects, and a planned op per document) and the report (src/report/report-builder.ts: ' +
-    'the `_id` of each inserted index), plus process CPU off the main thread that the profile does not see (in V8, ' +
-    'the collector’s helper threads and the optimizing compiler). What it would take: changing the caller’s ' +
-    'documents in place as the driver does, which the library promises not to do.',
+    'One command, as `insertMany` sends: what is left is bulkwright’s own work per document. A CPU profile of the ' +
+    'measured call alone (a fresh process, the same warm-up, the inspector started just before the call) puts more ' +
+    'than half of bulkwright’s own time in planning (src/plan/prepare.ts: the op wrapper, the planned op and the ' +
+    'checked result made per document) and the rest in reading the result back (src/report/chunk-outcome.ts, ' +
+    'src/report/report-builder.ts: the index and the `_id` of each inserted document, which the report gives). The ' +
+    'copy of each caller document, once the largest part, now goes through an object literal compiled for the ' +
+    'call’s shape (src/plan/copy-with-id.ts) and is no longer the largest part. At this batching each of these functions runs ' +
+    'once per call, so its loop starts in V8’s interpreter. What it would take: fewer objects per document in ' +
+    'planning (an insert-only plan of parallel arrays instead of a planned op each), which touches every layer ' +
+    'that reads a plan.',
   'insert-cpu-bulkwright-defaults':
     'The raw driver after the same Zod parse (the measured column) shows what the parse costs alone: nearly the ' +
     'whole bar for small documents, more than the bar for medium ones. bulkwright’s own per-document work (the ' +
