@@ -1,7 +1,7 @@
 /**
  * Copies a caller's document with an `_id` in front, leaving the caller's object as it was.
- * `{ _id, ...doc }` takes V8's generic property copy, about 0.5 µs for a ~200 B document: most of
- * the library's own cost per insert. An object literal of the same keys is built in one step.
+ * `{ _id, ...doc }` takes V8's generic property copy, about 0.5 µs for a ~200 B document: about
+ * half of planning an insert. An object literal of the same keys is built in one step.
  * The documents of one call mostly share a shape, so one literal is compiled, for the first
  * document's keys; a document of another shape, or where code cannot be compiled, takes the spread.
  */

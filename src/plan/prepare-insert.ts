@@ -8,8 +8,12 @@ export interface PrepareContext {
   readonly validate: boolean;
   /** One clock reading per call, so every timestamp of a call agrees. */
   readonly now: Date;
-  /** Copies a caller's document with a new `_id` first (planning only; streams own their records). */
-  readonly copyWithId?: IdCopier;
+}
+
+/** Planning a caller's inserts: their documents are copied (streams own their records instead). */
+export interface InsertPlanContext extends PrepareContext {
+  /** Copies a caller's document with a new `_id` first. */
+  readonly copyWithId: IdCopier;
 }
 
 /**
@@ -17,7 +21,7 @@ export interface PrepareContext {
  * the client, a resent insert can only collide with itself, never land twice.
  */
 export function prepareInsertDoc(
-  ctx: PrepareContext,
+  ctx: InsertPlanContext,
   input: unknown,
   index: number,
 ): Checked<Record<string, unknown>> {
@@ -41,12 +45,11 @@ export function prepareInsertDoc(
 /**
  * A copy, so the caller's object is never changed. Built with its `_id` first when it needs one:
  * one allocation in its final shape (adding `_id` to a spread copy afterwards cost twice as much),
- * through the call's compiled copier when planning gives one (./copy-with-id.ts).
+ * through the call's compiled copier (./copy-with-id.ts).
  */
-export function shallowCopy(ctx: PrepareContext, input: Record<string, unknown>): Record<string, unknown> {
+function shallowCopy(ctx: InsertPlanContext, input: Record<string, unknown>): Record<string, unknown> {
   if (input._id !== undefined) return Object.assign({}, input);
-  const id = ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId();
-  return ctx.copyWithId ? ctx.copyWithId(input, id) : { _id: id, ...input };
+  return ctx.copyWithId(input, ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId());
 }
 
 /** Adds what the library owns: `_id` and timestamps. Mutates the (already copied) document. */

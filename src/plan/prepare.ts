@@ -9,7 +9,12 @@ import type { AnyModel } from '../model/define-model.js';
 import { idCopier } from './copy-with-id.js';
 import { driverRefusal } from './driver-shape.js';
 import { type DeleteLike, prepareDeleteOp } from './prepare-delete.js';
-import { finishInsertDoc, type PrepareContext, prepareInsertDoc } from './prepare-insert.js';
+import {
+  finishInsertDoc,
+  type InsertPlanContext,
+  type PrepareContext,
+  prepareInsertDoc,
+} from './prepare-insert.js';
 import { prepareUpdateOp, type UpdateLike } from './prepare-update.js';
 import { type Checked, isPlainObject, validationFailure } from './validate.js';
 
@@ -82,7 +87,7 @@ export async function prepare(
 }
 
 function insertOp(
-  ctx: PrepareContext,
+  ctx: InsertPlanContext,
   input: unknown,
   index: number,
 ): Checked<AnyBulkWriteOperation<Document>> {
@@ -91,7 +96,7 @@ function insertOp(
 }
 
 function planOp(
-  ctx: PrepareContext & { hard: boolean },
+  ctx: InsertPlanContext & { hard: boolean },
   input: unknown,
   index: number,
   kind: InputKind,
