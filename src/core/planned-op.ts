@@ -6,8 +6,9 @@ export interface PlannedOp {
   readonly op: AnyBulkWriteOperation<Document>;
 }
 
-/** Splits ops into consecutive chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
+/** Splits ops into consecutive chunks of at most `size`; items that fit in one are not copied. */
+export function chunk<T>(items: readonly T[], size: number): (readonly T[])[] {
+  if (items.length <= size) return items.length > 0 ? [items] : [];
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;

@@ -33,7 +33,7 @@ export async function runPlan(
 ): Promise<void> {
   const chunks = chunk(ops, settings.batchSize);
   const started = performance.now();
-  const runOne = async (part: PlannedOp[]) => {
+  const runOne = async (part: readonly PlannedOp[]) => {
     await settings.pacer?.take(part.length);
     const t0 = performance.now();
     const send = settings.runner ? settings.runner(part) : runChunk(collection, part, settings);

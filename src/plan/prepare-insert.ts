@@ -27,8 +27,10 @@ export function prepareInsertDoc(
 ): Checked<Record<string, unknown>> {
   let doc: Record<string, unknown>;
   if (ctx.validate) {
-    const checked = validateWith(ctx.model.schema, input, index, { insertOne: { document: input } });
-    if (!checked.ok) return checked;
+    const checked = validateWith(ctx.model.schema, input, index, input);
+    // The failure names the op as sent; built only for a failure, not for every valid document.
+    if (!checked.ok)
+      return { ok: false, failure: { ...checked.failure, op: { insertOne: { document: input } } } };
     doc = checked.value as Record<string, unknown>;
     // A schema without `_id` strips it; the caller's `_id` must survive or replays would duplicate.
     const id = (input as { _id?: unknown })._id;

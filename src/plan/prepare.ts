@@ -60,6 +60,7 @@ export async function prepare(
   const failures: Failure[] = [];
   const hooked =
     options.hooks && (model.hooks.beforeInsert !== undefined || model.hooks.beforeUpdate !== undefined);
+  if (kind === 'insert' && !hooked) return planInserts(ctx, inputs);
   for (let index = 0; index < inputs.length; index++) {
     const input = inputs[index];
     const checked = kind === 'insert' ? insertOp(ctx, input, index) : planOp(ctx, input, index, kind);
@@ -82,6 +83,22 @@ export async function prepare(
     const refused = kind === 'insert' && !hooked ? undefined : driverRefusal(op);
     if (refused) failures.push(validationFailure(index, op, [refused]));
     else ops.push({ index, op });
+  }
+  return { ops, failures, total: inputs.length };
+}
+
+/**
+ * The common case, inserts without a hook, in one tight loop: a planned op per document and no
+ * intermediate result objects (planning is most of the library's own cost per insert). Inserts
+ * built here are always sendable, so the driver-refusal screen is skipped.
+ */
+function planInserts(ctx: InsertPlanContext, inputs: readonly unknown[]): Plan {
+  const ops: PlannedOp[] = [];
+  const failures: Failure[] = [];
+  for (let index = 0; index < inputs.length; index++) {
+    const doc = prepareInsertDoc(ctx, inputs[index], index);
+    if (doc.ok) ops.push({ index, op: { insertOne: { document: doc.value } } });
+    else failures.push(doc.failure);
   }
   return { ops, failures, total: inputs.length };
 }

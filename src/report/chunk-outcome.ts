@@ -32,8 +32,11 @@ export function outcomeFromResult(
   result: BulkWriteResult,
   ordered: boolean,
 ): ChunkOutcome {
-  const inserted: number[] = [];
-  for (const planned of chunk) if ('insertOne' in planned.op) inserted.push(planned.index);
+  // Every op inserted (the common case of an insert-only chunk): no need to look at each op.
+  const inserted =
+    result.insertedCount === chunk.length
+      ? chunk.map((planned) => planned.index)
+      : chunk.filter((planned) => 'insertOne' in planned.op).map((planned) => planned.index);
   return {
     counts: countsOf(result, inserted.length),
     inserted,
@@ -219,6 +222,7 @@ function upsertsOf(
   result: BulkWriteResult,
   ordered: boolean,
 ): [number, unknown][] {
+  if (result.upsertedCount === 0) return [];
   const updates = ordered ? chunk : chunk.filter((p) => isUpdate(p.op));
   const offset = ordered || updates.length === 0 ? 0 : chunk.indexOf(updates[0]!);
   const pairs: [number, unknown][] = [];

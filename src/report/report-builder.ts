@@ -76,11 +76,13 @@ export class ReportBuilder {
     c.modified += outcome.counts.modified;
     c.deleted += outcome.counts.deleted;
     c.upserted += outcome.counts.upserted;
-    if (this.keepIds && outcome.inserted.length > 0) {
-      const some = outcome.inserted.length === chunk.length ? undefined : new Set(outcome.inserted);
+    if (this.keepIds && outcome.inserted.length === chunk.length) {
+      // Every op of the chunk an insert that landed: no lookups per op.
+      for (const p of chunk) this.insertedIds[p.index] = (p.op as InsertOp).insertOne.document._id;
+    } else if (this.keepIds && outcome.inserted.length > 0) {
+      const some = new Set(outcome.inserted);
       for (const p of chunk) {
-        if ('insertOne' in p.op && (!some || some.has(p.index)))
-          this.insertedIds[p.index] = p.op.insertOne.document._id;
+        if ('insertOne' in p.op && some.has(p.index)) this.insertedIds[p.index] = p.op.insertOne.document._id;
       }
     }
     for (const [index, id] of outcome.upserted) this.upsertedIds[index] = id;
@@ -168,6 +170,8 @@ export class ReportBuilder {
     return report;
   }
 }
+
+type InsertOp = Extract<PlannedOp['op'], { insertOne: unknown }>;
 
 export const pendingKey = Symbol('bulkwright.pendingOps');
 
