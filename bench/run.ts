@@ -199,7 +199,9 @@ async function runTrial(
       kind: scenario.kind,
       count: n,
       ...(scenario.mixed ? { mixed: scenario.mixed } : {}),
-      warmup: scenario.task === 'mixed' ? 100 : Math.min(2_000, Math.max(100, Math.floor(n / 20))),
+      warmup:
+        scenario.warmup ??
+        (scenario.task === 'mixed' ? 100 : Math.min(2_000, Math.max(100, Math.floor(n / 20)))),
     };
     const child = await runMeasured(
       process.execPath,

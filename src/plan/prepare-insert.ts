@@ -25,38 +25,36 @@ export function prepareInsertDoc(
   input: unknown,
   index: number,
 ): Checked<Record<string, unknown>> {
-  let doc: Record<string, unknown>;
-  if (ctx.validate) {
-    const checked = validateWith(ctx.model.schema, input, index, input);
-    // The failure names the op as sent; built only for a failure, not for every valid document.
-    if (!checked.ok)
-      return { ok: false, failure: { ...checked.failure, op: { insertOne: { document: input } } } };
-    doc = checked.value as Record<string, unknown>;
-    // A schema without `_id` strips it; the caller's `_id` must survive or replays would duplicate.
-    const id = (input as { _id?: unknown })._id;
-    if (id !== undefined && doc._id === undefined) doc._id = id;
-  } else {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      return notAnObject(index, input);
-    }
-    doc = shallowCopy(ctx, input as Record<string, unknown>);
-  }
+  if (ctx.validate) return validatedInsertDoc(ctx, input, index);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return notAnObject(index, input);
+  // A copy, so the caller's object is never changed, built in its final shape with its `_id` first
+  // (adding `_id` to a spread copy afterwards cost twice as much), by the call's compiled copier.
+  const source = input as Record<string, unknown>;
+  const doc = source._id !== undefined ? Object.assign({}, source) : ctx.copyWithId(source, newId(ctx.model));
+  return { ok: true, value: ctx.model.timestamps ? finishInsertDoc(ctx, doc) : doc };
+}
+
+function validatedInsertDoc(
+  ctx: InsertPlanContext,
+  input: unknown,
+  index: number,
+): Checked<Record<string, unknown>> {
+  const checked = validateWith(ctx.model.schema, input, index, input);
+  // The failure names the op as sent; built only for a failure, not for every valid document.
+  if (!checked.ok)
+    return { ok: false, failure: { ...checked.failure, op: { insertOne: { document: input } } } };
+  const doc = checked.value as Record<string, unknown>;
+  // A schema without `_id` strips it; the caller's `_id` must survive or replays would duplicate.
+  const id = (input as { _id?: unknown })._id;
+  if (id !== undefined && doc._id === undefined) doc._id = id;
   return { ok: true, value: finishInsertDoc(ctx, doc) };
 }
 
-/**
- * A copy, so the caller's object is never changed. Built with its `_id` first when it needs one:
- * one allocation in its final shape (adding `_id` to a spread copy afterwards cost twice as much),
- * through the call's compiled copier (./copy-with-id.ts).
- */
-function shallowCopy(ctx: InsertPlanContext, input: Record<string, unknown>): Record<string, unknown> {
-  if (input._id !== undefined) return Object.assign({}, input);
-  return ctx.copyWithId(input, ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId());
-}
+const newId = (model: AnyModel): unknown => (model.idFactory ? model.idFactory() : new ObjectId());
 
 /** Adds what the library owns: `_id` and timestamps. Mutates the (already copied) document. */
 export function finishInsertDoc(ctx: PrepareContext, doc: Record<string, unknown>): Record<string, unknown> {
-  if (doc._id === undefined) doc._id = ctx.model.idFactory ? ctx.model.idFactory() : new ObjectId();
+  if (doc._id === undefined) doc._id = newId(ctx.model);
   if (ctx.model.timestamps) {
     doc.createdAt ??= ctx.now;
     doc.updatedAt ??= ctx.now;
