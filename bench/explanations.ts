@@ -38,31 +38,36 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'key. Where the reply does not say which index collided and the collection has another unique index, the inserter ' +
     'looks the `_id`s up, a collection scan on FerretDB (src/stream/replayed-inserts.ts).',
   'insert-cpu-bulkwright-novalidate':
-    'Most of it is the batching: the raw driver sent in the same batches (`insertMany` per 1,000, 4 in flight: the ' +
-    'measured column) costs more than one `insertMany` of the whole array, which the driver sends as one command, ' +
-    'and for small documents it takes all or nearly all of this bar by itself. On top of it, bulkwright’s own per-document work (see ' +
-    'the default-batching entry below). Planning and sending chunk by chunk, so that a chunk’s copies die young, ' +
-    'was tried and measured no lower in scratch runs, so it is not shipped. Medium documents meet the bar.',
+    'The raw driver sent in the same batches (`insertMany` per 1,000, 4 in flight: the measured column) shows what ' +
+    'the batching costs alone. On top of it comes bulkwright’s own work (see the default-batching entry below). ' +
+    'Planning and sending chunk by chunk, so that a chunk’s copies die young, was tried and measured no lower in ' +
+    'scratch runs, so it is not shipped.',
   'insert-cpu-bulkwright':
-    'The two rows beside it in the measured column split the gap: the batching (the raw driver in the same batches) ' +
-    'and the Zod parse (the raw driver after the same parse, which alone takes nearly all of the bar for small ' +
-    'documents). Together they miss the bar before bulkwright’s own work begins. Medium documents meet it.',
+    'The Zod parse takes most of the bar by itself (the raw driver after the same parse, in the measured column); ' +
+    'the batching takes none of it here (the raw driver in the same batches costs less than one `insertMany`). What ' +
+    'is left is bulkwright’s own work: per document, the planned op that carries the caller’s index and the `_id` ' +
+    'the report gives back (src/plan/prepare.ts, src/report/report-builder.ts); once per process, V8 compiling that ' +
+    'code during the measured call, since the 2,000-document warm-up does not make it hot (`node --trace-opt`). The ' +
+    'steady-state scenario below, where a warm-up as large as the call compiles it first, puts the Zod path (at the ' +
+    'default batching) at or ' +
+    'under the raw driver after the same parse. The validate:false row pays the same library work without the parse ' +
+    'and meets its bar.',
   'insert-cpu-bulkwright-novalidate-defaults':
-    'One command, as `insertMany` sends: what is left is bulkwright’s own work per document. A CPU profile of the ' +
-    'measured call alone (a fresh process, the same warm-up, the inspector started just before the call) puts more ' +
-    'than half of bulkwright’s own time in planning (src/plan/prepare.ts: the op wrapper, the planned op and the ' +
-    'checked result made per document) and the rest in reading the result back (src/report/chunk-outcome.ts, ' +
-    'src/report/report-builder.ts: the index and the `_id` of each inserted document, which the report gives). The ' +
-    'copy of each caller document, once the largest part, now goes through an object literal compiled for the ' +
-    'call’s shape (src/plan/copy-with-id.ts) and is no longer the largest part. At this batching each of these functions runs ' +
-    'once per call, so its loop starts in V8’s interpreter. What it would take: fewer objects per document in ' +
-    'planning (an insert-only plan of parallel arrays instead of a planned op each), which touches every layer ' +
-    'that reads a plan.',
+    'One command, as `insertMany` sends: what is left is bulkwright’s own work. Per document: the copy of each ' +
+    'caller document with its `_id` (the caller’s object is never changed; src/plan/copy-with-id.ts), the planned ' +
+    'op that carries the caller’s index, and the `_id` the report gives back. Once per process: V8 compiling that ' +
+    'code during the measured call, which the 2,000-document warm-up does not make hot (`node --trace-opt`); the ' +
+    'steady-state scenario below, with a warm-up as large as the call, shows the per-document part alone. What it ' +
+    'would take: fewer objects per document (an insert-only plan of parallel arrays instead of a planned op each), ' +
+    'which touches every layer that reads a plan.',
   'insert-cpu-bulkwright-defaults':
-    'The raw driver after the same Zod parse (the measured column) shows what the parse costs alone: nearly the ' +
-    'whole bar for small documents, more than the bar for medium ones. bulkwright’s own per-document work (the ' +
-    'validate:false entry above) comes on top. What it would take: a cheaper parse, which is the schema’s and ' +
-    'Zod’s cost, not the library’s.',
+    'The raw driver after the same Zod parse (the measured column) shows what the parse costs alone: most of the ' +
+    'bar. bulkwright’s own work comes on top: the planned op that carries each caller index and the `_id` the ' +
+    'report gives back (no copy: Zod’s output is already a new object), and, once per process, V8 compiling that ' +
+    'code during the measured call (`node --trace-opt`), which weighs more per document the smaller the call. For ' +
+    'small documents the steady-state scenario below, where that code is compiled before the measured call, puts ' +
+    'this path at or under the raw driver after the same parse. The bar lies inside this row’s spread between runs. ' +
+    'What it would take to clear it reliably: a cheaper parse, which is the schema’s and Zod’s cost, not the library’s.',
 };
 
 /** What each commit of bench/profile-steps.ts changed (docs/performance.md, "What each change bought"). */
