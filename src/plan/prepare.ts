@@ -79,8 +79,7 @@ export async function prepare(
       }
     }
     // What the driver would refuse would sink the whole bulk: fail it here, at its own index.
-    // Inserts built here without a hook are always sendable.
-    const refused = kind === 'insert' && !hooked ? undefined : driverRefusal(op);
+    const refused = driverRefusal(op);
     if (refused) failures.push(validationFailure(index, op, [refused]));
     else ops.push({ index, op });
   }
@@ -88,9 +87,8 @@ export async function prepare(
 }
 
 /**
- * The common case, inserts without a hook, in one tight loop: a planned op per document and no
- * intermediate result objects (planning is most of the library's own cost per insert). Inserts
- * built here are always sendable, so the driver-refusal screen is skipped.
+ * The common case, inserts without a hook, in one loop: each document's checked result becomes its
+ * planned op directly. Inserts built here are always sendable, so the driver-refusal screen is skipped.
  */
 function planInserts(ctx: InsertPlanContext, inputs: readonly unknown[]): Plan {
   const ops: PlannedOp[] = [];
