@@ -315,7 +315,8 @@ function renderMarkdown(
     '',
     '- Every trial runs in a fresh process on an empty database. In-process implementations (driver, Mongoose, ' +
       'bulkwright) run in `bench/worker.ts`: it builds the input, warms up on a scratch collection (inserting a ' +
-      'twentieth of the documents, 100 to 2,000, unless a scenario says otherwise), runs a full GC, ' +
+      'twentieth of the documents, 100 to 2,000, or running 100 ops for the mixed scenario, unless a scenario ' +
+      'says otherwise), runs a full GC, ' +
       'then measures only the write — wall time, `process.cpuUsage()` and the process’s peak RSS (`maxRSS`). ' +
       'Their peak RSS includes the input array and the tsx loader; “added RSS” is the peak minus the RSS just ' +
       'before the write, which is the implementation’s own.',
