@@ -39,35 +39,23 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
     'looks the `_id`s up, a collection scan on FerretDB (src/stream/replayed-inserts.ts).',
   'insert-cpu-bulkwright-novalidate':
     'The raw driver sent in the same batches (`insertMany` per 1,000, 4 in flight: the measured column) shows what ' +
-    'the batching costs alone. On top of it comes bulkwright’s own work (see the default-batching entry below). ' +
-    'Planning and sending chunk by chunk, so that a chunk’s copies die young, was tried and measured no lower in ' +
-    'scratch runs, so it is not shipped.',
+    'the batching costs alone. On top of it comes bulkwright’s own work. Per document: the copy of each caller ' +
+    'document with its `_id` (the caller’s object is never changed; src/plan/copy-with-id.ts), the planned op that ' +
+    'carries the caller’s index, and the `_id` the report gives back. Once per process: V8 compiling that code ' +
+    'during the measured call, which the 2,000-document warm-up does not make hot (`node --trace-opt`); the ' +
+    'steady-state scenario below, with a warm-up as large as the call, shows the per-document part alone. Planning ' +
+    'and sending chunk by chunk, so that a chunk’s copies die young, was tried and measured no lower in scratch ' +
+    'runs, so it is not shipped. What it would take: fewer objects per document (an insert-only plan of parallel ' +
+    'arrays instead of a planned op each), which touches every layer that reads a plan.',
   'insert-cpu-bulkwright':
-    'The Zod parse takes most of the bar by itself (the raw driver after the same parse, in the measured column); ' +
-    'the batching takes none of it here (the raw driver in the same batches costs less than one `insertMany`). What ' +
-    'is left is bulkwright’s own work: per document, the planned op that carries the caller’s index and the `_id` ' +
-    'the report gives back (src/plan/prepare.ts, src/report/report-builder.ts); once per process, V8 compiling that ' +
-    'code during the measured call, since the 2,000-document warm-up does not make it hot (`node --trace-opt`). The ' +
-    'steady-state scenario below, where a warm-up as large as the call compiles it first, puts the Zod path (at the ' +
-    'default batching) at or ' +
-    'under the raw driver after the same parse. The validate:false row pays the same library work without the parse ' +
-    'and meets its bar.',
-  'insert-cpu-bulkwright-novalidate-defaults':
-    'One command, as `insertMany` sends: what is left is bulkwright’s own work. Per document: the copy of each ' +
-    'caller document with its `_id` (the caller’s object is never changed; src/plan/copy-with-id.ts), the planned ' +
-    'op that carries the caller’s index, and the `_id` the report gives back. Once per process: V8 compiling that ' +
-    'code during the measured call, which the 2,000-document warm-up does not make hot (`node --trace-opt`); the ' +
-    'steady-state scenario below, with a warm-up as large as the call, shows the per-document part alone. What it ' +
-    'would take: fewer objects per document (an insert-only plan of parallel arrays instead of a planned op each), ' +
-    'which touches every layer that reads a plan.',
-  'insert-cpu-bulkwright-defaults':
-    'The raw driver after the same Zod parse (the measured column) shows what the parse costs alone: most of the ' +
-    'bar. bulkwright’s own work comes on top: the planned op that carries each caller index and the `_id` the ' +
-    'report gives back (no copy: Zod’s output is already a new object), and, once per process, V8 compiling that ' +
-    'code during the measured call (`node --trace-opt`), which weighs more per document the smaller the call. For ' +
-    'small documents the steady-state scenario below, where that code is compiled before the measured call, puts ' +
-    'this path at or under the raw driver after the same parse. The bar lies inside this row’s spread between runs. ' +
-    'What it would take to clear it reliably: a cheaper parse, which is the schema’s and Zod’s cost, not the library’s.',
+    'The Zod parse takes most of the bar by itself (the raw driver after the same parse, in the measured column). ' +
+    'What is left is bulkwright’s own work: per document, the planned op that carries the caller’s index and the ' +
+    '`_id` the report gives back (no copy: Zod’s output is already a new object; src/plan/prepare.ts, ' +
+    'src/report/report-builder.ts); once per process, V8 compiling that code during the measured call, since the ' +
+    '2,000-document warm-up does not make it hot (`node --trace-opt`). The steady-state scenario below, where a ' +
+    'warm-up as large as the call compiles it first, shows the per-document part alone. The validate:false row pays ' +
+    'the same library work without the parse. What it would take to clear the bar reliably: a cheaper parse, which ' +
+    'is the schema’s and Zod’s cost, not the library’s.',
 };
 
 /** What each commit of bench/profile-steps.ts changed (docs/performance.md, "What each change bought"). */

@@ -35,15 +35,16 @@ export type InProcessId =
   | 'mongoose'
   | 'mongoose-lean'
   | 'bulkwright'
-  | 'bulkwright-novalidate'
-  | 'bulkwright-defaults'
-  | 'bulkwright-novalidate-defaults';
+  | 'bulkwright-novalidate';
 
-/** Options bulkwright runs with, from the benchmark issue: unordered, 4 batches of 1,000 in flight. */
-export const BULKWRIGHT_OPTIONS = { ordered: false, concurrency: 4, batchSize: 1000 } as const;
+/**
+ * bulkwright runs unordered, as the raw driver's row, and otherwise at its shipped defaults: chunks of
+ * 1,000, 4 in flight (src/execute/run-settings.ts, src/plan/options.ts), the benchmark issue's setting.
+ */
+const BULKWRIGHT_OPTIONS = { ordered: false } as const;
 
-/** Unordered, as the raw driver's row, and otherwise bulkwright's shipped batching (batchSize, concurrency). */
-const DEFAULT_BATCHING = { ordered: false } as const;
+/** bulkwright's default batching, for the raw driver row that sends as bulkwright does. */
+const SAME_BATCHING = { batchSize: 1000, concurrency: 4 } as const;
 
 interface DriverBulkResult {
   insertedCount: number;
@@ -90,7 +91,7 @@ export const implementations: Record<InProcessId, (ctx: ImplContext) => Promise<
     const coll = db.collection(ctx.collection);
     return {
       async insert(docs) {
-        const { batchSize, concurrency } = BULKWRIGHT_OPTIONS;
+        const { batchSize, concurrency } = SAME_BATCHING;
         const send = async (part: Document[]) =>
           (await coll.insertMany(part, { ordered: false })).insertedCount;
         const counts = await pMap(chunks(docs, batchSize), send, { concurrency });
@@ -144,14 +145,6 @@ export const implementations: Record<InProcessId, (ctx: ImplContext) => Promise<
 
   async 'bulkwright-novalidate'(ctx) {
     return bulkwrightRunner(ctx, false);
-  },
-
-  async 'bulkwright-defaults'(ctx) {
-    return bulkwrightRunner(ctx, true, DEFAULT_BATCHING);
-  },
-
-  async 'bulkwright-novalidate-defaults'(ctx) {
-    return bulkwrightRunner(ctx, false, DEFAULT_BATCHING);
   },
 };
 

@@ -37,8 +37,6 @@ const IN_PROCESS: ReadonlySet<ImplId> = new Set<InProcessId>([
   'mongoose-lean',
   'bulkwright',
   'bulkwright-novalidate',
-  'bulkwright-defaults',
-  'bulkwright-novalidate-defaults',
 ]);
 const DB = 'bulkwright_bench';
 const COLLECTION = 'bench';

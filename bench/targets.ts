@@ -138,11 +138,8 @@ export function checkTargets(summaries: Summaries): TargetResult[] {
     for (const [impl, label, bar, context] of [
       ['bulkwright-novalidate', 'validate:false', 1.1, sameBatches],
       ['bulkwright', 'Zod', 1.25, sameBatches + sameParse],
-      ['bulkwright-novalidate-defaults', 'validate:false at the default batching', 1.1, ''],
-      ['bulkwright-defaults', 'Zod at the default batching', 1.25, sameParse],
     ] as const) {
       const r = row(summaries, s, impl);
-      if (!r && impl.endsWith('-defaults')) continue; // results from before these rows existed
       add({
         id: `insert-cpu-${impl}`,
         target: `5. insert path: client CPU per doc, ${label} ≤ ${bar}x raw insertMany`,

@@ -32,7 +32,7 @@ export interface BulkProgress {
 export interface BulkOptions extends ThrottleOptions {
   /** Stop at the first failure, as the driver does. @default true */
   readonly ordered?: boolean;
-  /** Ops per server round trip. @default the server's `maxWriteBatchSize` */
+  /** Ops per chunk, one driver `bulkWrite` each. @default 1000 (at most the server's `maxWriteBatchSize`) */
   readonly batchSize?: number;
   /** Batches in flight at once when unordered (ordered runs are sequential). @default 4 */
   readonly concurrency?: number;

@@ -192,6 +192,18 @@ describe('bulkInsert', () => {
     ]);
   });
 
+  it('sends chunks of 1,000 by default, whatever the call holds', async () => {
+    const users = await usersModel(t.db, 'default_chunks');
+    const seen: number[] = [];
+    const report = await bulkInsert(
+      users,
+      Array.from({ length: 2500 }, (_, i) => user(i)),
+      { onProgress: (p) => seen.push(p.done) },
+    );
+    expect(report.insertedCount).toBe(2500);
+    expect(seen).toEqual([1000, 2000, 2500]);
+  });
+
   it('checks options before any I/O, naming the option and what it got', async () => {
     const users = await usersModel(t.db, 'options');
     await expect(bulkInsert(users, [user(1)], { batchSize: 0 })).rejects.toThrow(
