@@ -20,11 +20,11 @@ const fallbackLimits = { maxBsonObjectSize: 16 * 1024 * 1024, maxWriteBatchSize:
 
 /**
  * Ops per chunk unless the caller says otherwise (capped by the server's `maxWriteBatchSize`).
- * Measured against one chunk of everything (docs/performance.md, raw driver rows): chunks of 1,000
- * with 4 in flight cost less client CPU and peak memory and finish sooner, as the driver serializes
- * and keeps a whole command per chunk. mongoimport caps its batches at 1,000 too.
+ * Measured against one chunk of everything (docs/performance.md, the raw driver's two batchings):
+ * chunks of 1,000 with 4 in flight cost less client CPU and peak memory and finish sooner.
+ * mongoimport caps its batches at 1,000 too.
  */
-export const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_BATCH_SIZE = 1000;
 
 export function runSettings(
   limits: Pick<ServerLimits, 'maxBsonObjectSize' | 'maxWriteBatchSize'> | undefined,
