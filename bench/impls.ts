@@ -172,11 +172,7 @@ async function mongooseRunner(ctx: ImplContext, lean: boolean): Promise<Runner> 
   };
 }
 
-async function bulkwrightRunner(
-  ctx: ImplContext,
-  validate: boolean,
-  options: Bulkwright.BulkOptions = BULKWRIGHT_OPTIONS,
-): Promise<Runner> {
+async function bulkwrightRunner(ctx: ImplContext, validate: boolean): Promise<Runner> {
   const bw = await loadBulkwright();
   const { db, close } = await driver(ctx);
   const model = bw
@@ -189,13 +185,13 @@ async function bulkwrightRunner(
   };
   return {
     async insert(docs) {
-      const report = await bw.bulkInsert(model, docs, { ...options, validate });
+      const report = await bw.bulkInsert(model, docs, { ...BULKWRIGHT_OPTIONS, validate });
       check(report);
       return report.insertedCount;
     },
     async mixed(ops, batchSize) {
       const report = await bw.bulkWrite(model, ops as Bulkwright.WriteOp<Document, Document>[], {
-        ...options,
+        ...BULKWRIGHT_OPTIONS,
         batchSize,
         validate,
       });
